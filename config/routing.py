@@ -1,0 +1,23 @@
+"""The ASGI protocol router: HTTP to Django, WebSockets to the apps' consumers."""
+
+from __future__ import annotations
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+
+from people.routing import websocket_urlpatterns as people_websockets
+
+websocket_urlpatterns = [*people_websockets]
+
+
+def build_websocket_application():
+    return AllowedHostsOriginValidator(
+        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+    )
+
+
+def build_application(http_application):
+    return ProtocolTypeRouter(
+        {"http": http_application, "websocket": build_websocket_application()}
+    )
