@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from people.images import reencode_image
+from people.models import Notice, Site, Team, User
+
+AVATAR_PIXELS = 256
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label=_("New photo"),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square."),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+    )
+
+    def clean_avatar(self):
+        return reencode_image(
+            self.cleaned_data["avatar"], box=AVATAR_PIXELS, square=True
+        )
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = Notice
+        fields = ["text", "team"]
+        widgets = {
+            "text": forms.TextInput(
+                attrs={"placeholder": _("e.g. The knowledge quiz starts at 15:00.")}
+            )
+        }
+        labels = {"team": _("Send to")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].empty_label = _("Everyone")
+        self.fields["team"].queryset = Team.objects.select_related("site")
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "site"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.all()
+
+
+class StaffForm(forms.ModelForm):
+    """What a manager may change about a colleague."""
+
+    class Meta:
+        model = User
+        fields = ["display_name", "employee_number", "team", "role", "is_active"]
+        labels = {"is_active": _("Can log in")}
+
+    def __init__(self, *args, editor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editor.pk == self.instance.pk:
+            # Nobody can demote or lock themselves out of the manager pages.
+            self.fields["role"].disabled = True
+            self.fields["is_active"].disabled = True
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Every colleague needs a display name."))
+        return name
+
+    def clean_employee_number(self):
+        number = self.cleaned_data["employee_number"].strip()
+        if (
+            number
+            and User.objects.filter(employee_number=number)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("Another colleague has this employee number.")
+            )
+        return number

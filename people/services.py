@@ -1,0 +1,39 @@
+"""Writes to people and teams. Each is one function in one transaction."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from people import live
+from people.models import Notice, Team, User
+
+
+@transaction.atomic
+def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
+    """Save a notice and push it, after commit, to the people it is for."""
+    notice = Notice.objects.create(sender=sender, team=team, text=text.strip())
+    group = live.team_group(team.pk) if team else live.FLOOR_GROUP
+    fragments = live.render_per_language(
+        "people/_notice_pushed.html", {"notice": notice}
+    )
+    live.send_after_commit(group, {"type": "notice.posted", "html": fragments})
+    return notice
+
+
+@transaction.atomic
+def change_avatar(*, user: User, image: ContentFile | None) -> User:
+    """Replace (or, given None, remove) the user's avatar; the old file goes.
+
+    ``image`` is already re-encoded (people.images.reencode_image).
+    """
+    old = user.avatar.name if user.avatar else ""
+    if image is None:
+        user.avatar = ""
+    else:
+        user.avatar.save(image.name, image, save=False)
+    user.save(update_fields=["avatar"])
+    if old:
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return user

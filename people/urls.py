@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="people/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.profile, name="profile"),
+    path("notices/", views.notice_create, name="notice_create"),
+    path("roster/", views.roster, name="roster"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
+    path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
+]
