@@ -1,0 +1,128 @@
+"""Who may open which page: anonymous → login, agents → 403 on staff pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+TRAINER_PAGES = ["people:roster"]
+MANAGER_PAGES = ["people:teams"]
+
+
+@pytest.mark.parametrize(
+    "name", ["people:home", "people:profile", *TRAINER_PAGES, *MANAGER_PAGES]
+)
+def test_anonymous_people_are_sent_to_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('people:login')}?next={reverse(name)}"
+
+
+def test_agent_cannot_open_trainer_or_manager_pages(client, agent, team):
+    client.force_login(agent)
+    for name in [*TRAINER_PAGES, *MANAGER_PAGES]:
+        assert client.get(reverse(name)).status_code == 403, name
+    assert client.get(reverse("people:team_edit", args=[team.pk])).status_code == 403
+    assert client.get(reverse("people:staff_edit", args=[agent.pk])).status_code == 403
+    response = client.post(reverse("people:notice_create"), {"text": "hi"})
+    assert response.status_code == 403
+
+
+def test_trainer_opens_the_roster_but_not_manager_pages(client, trainer, agent):
+    client.force_login(trainer)
+    roster = client.get(reverse("people:roster"))
+    assert roster.status_code == 200
+    assert agent.display_name in roster.content.decode()
+    assert client.get(reverse("people:teams")).status_code == 403
+    assert client.get(reverse("people:staff_edit", args=[agent.pk])).status_code == 403
+
+
+def test_agent_logs_in_and_lands_on_their_home(client, agent):
+    response = client.post(
+        reverse("people:login"), {"username": "alice", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:home")
+    home = client.get(reverse("people:home"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    page = home.content.decode()
+    assert "你好，李晓婷" in page
+    assert agent.team.name in page
+
+
+def test_wrong_password_is_refused_with_a_message(client, agent):
+    response = client.post(
+        reverse("people:login"),
+        {"username": "alice", "password": "nope"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, agent):
+    client.force_login(agent)
+    assert client.get(reverse("people:logout")).status_code == 405
+    response = client.post(reverse("people:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_manager_moves_an_agent_to_another_team(client, manager, agent, other_team):
+    client.force_login(manager)
+    response = client.post(
+        reverse("people:staff_edit", args=[agent.pk]),
+        {
+            "display_name": agent.display_name,
+            "employee_number": agent.employee_number,
+            "team": other_team.pk,
+            "role": "agent",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.team == other_team
+
+
+def test_manager_cannot_demote_themselves(client, manager):
+    client.force_login(manager)
+    client.post(
+        reverse("people:staff_edit", args=[manager.pk]),
+        {"display_name": "沈经理", "employee_number": "", "role": "agent"},
+    )
+    manager.refresh_from_db()
+    assert manager.role == "manager"
+    assert manager.is_active
+
+
+def test_employee_numbers_are_unique(client, manager, agent, other_agent):
+    client.force_login(manager)
+    response = client.post(
+        reverse("people:staff_edit", args=[other_agent.pk]),
+        {
+            "display_name": other_agent.display_name,
+            "employee_number": agent.employee_number,
+            "role": "agent",
+            "is_active": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Another colleague has this employee number." in response.content.decode()
+
+
+def test_manager_creates_a_team(client, manager, team):
+    client.force_login(manager)
+    response = client.post(
+        reverse("people:teams"), {"name": "投诉处理班", "site": team.site.pk}
+    )
+    assert response.status_code == 302
+    assert team.site.teams.filter(name="投诉处理班").exists()
+    duplicate = client.post(
+        reverse("people:teams"), {"name": "投诉处理班", "site": team.site.pk}
+    )
+    assert duplicate.status_code == 200
+    assert team.site.teams.filter(name="投诉处理班").count() == 1
