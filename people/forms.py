@@ -46,7 +46,10 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.all()
+        sites = Site.objects.all()
+        self.fields["site"].queryset = sites
+        if not self.instance.pk and len(sites) == 1:
+            self.fields["site"].initial = sites[0]
 
 
 class StaffForm(forms.ModelForm):
