@@ -14,6 +14,7 @@ admin.site.site_title = "ServiceStar"
 urlpatterns = [
     path("", include("people.urls")),
     path("training/", include("training.urls")),
+    path("", include("contests.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

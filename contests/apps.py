@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class ContestsConfig(AppConfig):
     name = "contests"
     verbose_name = _("Contests")
+
+    def ready(self) -> None:
+        from contests.home import live_now_panel
+        from people import panels
+
+        panels.register("contests.live_now", live_now_panel, order=10)

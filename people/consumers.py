@@ -11,7 +11,7 @@ CLOSE_UNAUTHENTICATED = 4401
 
 
 class PersonalFeedConsumer(AsyncWebsocketConsumer):
-    """Pushes notices (and later contest invitations) as htmx out-of-band swaps.
+    """Pushes notices and "live now" contests as htmx out-of-band swaps.
 
     It receives nothing from the browser: anything sent is ignored.
     """
@@ -36,5 +36,6 @@ class PersonalFeedConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None) -> None:
         return None
 
-    async def notice_posted(self, event: dict) -> None:
+    async def feed_fragment(self, event: dict) -> None:
+        """Any app's fragment for this feed, rendered once per language."""
         await self.send(text_data=event["html"][self.language])

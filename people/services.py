@@ -17,7 +17,7 @@ def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
     fragments = live.render_per_language(
         "people/_notice_pushed.html", {"notice": notice}
     )
-    live.send_after_commit(group, {"type": "notice.posted", "html": fragments})
+    live.send_after_commit(group, {"type": "feed.fragment", "html": fragments})
     return notice
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from people import services
+from people import panels, services
 from people.forms import AvatarForm, NoticeForm, StaffForm, TeamForm
 from people.models import Notice, Role, Team, User
 from people.permissions import manager_required, trainer_required
@@ -28,7 +28,7 @@ logger = logging.getLogger("servicestar.people")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     notices = Notice.objects.visible_to(user).select_related("sender")[:8]
-    context = {"notices": notices}
+    context = {"notices": notices, "panels": panels.render_panels(request)}
     if user.can_train:
         context["notice_form"] = NoticeForm()
         context["teams"] = _teams_with_counts()

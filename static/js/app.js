@@ -31,12 +31,31 @@
     expireToasts();
   });
 
-  // The live feed reconnects by itself (htmx ws, full-jitter backoff); tell
-  // people when it is down so they know pushed notices may be late.
-  document.addEventListener("htmx:wsClose", function () {
+  // htmx reconnects by itself after abnormal closes (1006, 1011, 1012, 1013).
+  // A server that restarts cleanly closes with 1000 or 1001: reconnect then
+  // too, with jittered backoff. Closes 4000-4999 are the server's decision
+  // (not logged in, removed, opened in another tab): stay closed.
+  const HTMX_RETRIES = [1006, 1011, 1012, 1013];
+  const attempts = new WeakMap();
+  let leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+
+  document.addEventListener("htmx:wsClose", function (event) {
+    const code = event.detail.event.code;
+    const socket = event.target;
+    if (code >= 4000 && code < 5000) {
+      socket.dataset.closedBy = String(code);
+      return;
+    }
     document.body.classList.add("feed-offline");
+    if (leaving || HTMX_RETRIES.includes(code)) return;
+    const tries = (attempts.get(socket) || 0) + 1;
+    attempts.set(socket, tries);
+    const delay = Math.random() * Math.min(30000, 500 * 2 ** tries);
+    setTimeout(function () { event.detail.socketWrapper.reconnect(); }, delay);
   });
-  document.addEventListener("htmx:wsOpen", function () {
+  document.addEventListener("htmx:wsOpen", function (event) {
+    attempts.set(event.target, 0);
     document.body.classList.remove("feed-offline");
   });
 })();

@@ -1,0 +1,179 @@
+"""Telling browsers what changed, after the change has committed.
+
+- ``quiz_changed``: the stage, rendered once per language, to every player
+  (group ``contest-<id>``) and to the host console (``contest-<id>-host``).
+- ``personal_results`` / ``final_results``: each connected player's own
+  result, sent to that player's channel only.
+- ``answer_counted``: "37 of 50 answered" for the host, coalesced per process
+  so a burst of answers makes a few messages a second, not one per answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from contests import stage
+from contests.models import Quiz
+from people.live import FLOOR_GROUP
+
+ANSWERED_EVERY_S = 0.25
+
+
+def quiz_changed(quiz: Quiz) -> None:
+    quiz_id = quiz.pk
+    transaction.on_commit(lambda: send_stage(quiz_id))
+
+
+def send_stage(quiz_id: int) -> None:
+    """Render the current stage (committed state) and send it to both groups."""
+    quiz = Quiz.objects.select_related("host").get(pk=quiz_id)
+    context = stage.stage_context(quiz)
+    players = stage.render_each_language(stage.PLAYER_STAGE, context)
+    host_context = {**context, "participants": stage.roster(quiz)}
+    console = stage.render_each_language(stage.HOST_STAGE, host_context)
+    roster = stage.render_each_language(stage.HOST_PLAYERS, host_context)
+    console = {code: html + roster[code] for code, html in console.items()}
+    layer = get_channel_layer()
+
+    async def send() -> None:
+        await layer.group_send(
+            quiz.group(),
+            {"type": "quiz.stage", "version": quiz.version, "html": players},
+        )
+        await layer.group_send(
+            quiz.host_group(),
+            {"type": "quiz.console", "version": quiz.version, "html": console},
+        )
+
+    async_to_sync(send)()
+
+
+def personal_results(quiz: Quiz, results: dict) -> None:
+    """After commit, send each connected player their result for this question."""
+    question = quiz.current_question()
+    channels = dict(
+        quiz.participants.exclude(channel_name="")
+        .select_related("user")
+        .values_list("id", "channel_name")
+    )
+    names = dict(quiz.participants.values_list("id", "user__display_name"))
+    messages = [
+        (
+            channels[pid],
+            {
+                "type": "quiz.personal",
+                "version": quiz.version,
+                "me": stage.me_from_result(quiz, question, pid, names[pid], result),
+            },
+        )
+        for pid, result in results.items()
+        if pid in channels
+    ]
+    transaction.on_commit(lambda: _send_each(messages))
+
+
+def final_results(quiz: Quiz, results) -> None:
+    channels = dict(
+        quiz.participants.exclude(channel_name="").values_list("id", "channel_name")
+    )
+    messages = [
+        (
+            channels[s.participant_id],
+            {
+                "type": "quiz.personal",
+                "version": quiz.version,
+                "me": {
+                    "name": s.name,
+                    "score": s.score,
+                    "shuffle_key": None,
+                    "result": None,
+                    "answer": None,
+                    "final": {
+                        "score": s.score,
+                        "rank": s.rank,
+                        "players": len(results),
+                        "correct_count": s.correct_count,
+                        "total": quiz.questions.count(),
+                    },
+                },
+            },
+        )
+        for s in results
+        if s.participant_id in channels
+    ]
+    transaction.on_commit(lambda: _send_each(messages))
+
+
+def _send_each(messages: list[tuple[str, dict]]) -> None:
+    layer = get_channel_layer()
+
+    async def send() -> None:
+        for channel, message in messages:
+            await layer.send(channel, message)
+
+    async_to_sync(send)()
+
+
+def roster_changed(quiz: Quiz) -> None:
+    """Someone joined or was removed. The host's console refreshes its list at
+    most a few times a second (QuizConsumer.quiz_roster), however many join."""
+    group = quiz.host_group()
+    layer = get_channel_layer()
+    transaction.on_commit(
+        lambda: async_to_sync(layer.group_send)(group, {"type": "quiz.roster"})
+    )
+
+
+# Per process: quizzes with answers not yet counted for the host, and the
+# task that will count them.
+_pending_counts: dict[int, asyncio.Task] = {}
+
+
+def answer_counted(quiz_id: int) -> None:
+    """Called in the event loop after an answer is acknowledged."""
+    if quiz_id in _pending_counts:
+        return
+    _pending_counts[quiz_id] = asyncio.ensure_future(_flush_count(quiz_id))
+
+
+async def _flush_count(quiz_id: int) -> None:
+    try:
+        await asyncio.sleep(ANSWERED_EVERY_S)
+    finally:
+        _pending_counts.pop(quiz_id, None)
+    html = await database_sync_to_async(_answered_fragment)(quiz_id)
+    if html:
+        layer = get_channel_layer()
+        await layer.group_send(
+            f"contest-{quiz_id}-host", {"type": "quiz.answered", "html": html}
+        )
+
+
+def _answered_fragment(quiz_id: int) -> str:
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    return stage.answered_fragment(quiz) if quiz else ""
+
+
+def player_removed(participant) -> None:
+    channel = participant.channel_name
+    if channel:
+        transaction.on_commit(lambda: _send_each([(channel, {"type": "quiz.removed"})]))
+
+
+def live_quizzes_changed() -> None:
+    """The floor's "live now" list changed (a quiz opened or ended)."""
+    transaction.on_commit(_send_live_now)
+
+
+def _send_live_now() -> None:
+    quizzes = list(Quiz.objects.live().select_related("host").order_by("created_at"))
+    html = stage.render_each_language(stage.LIVE_NOW_PUSHED, {"live_quizzes": quizzes})
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)(
+        FLOOR_GROUP, {"type": "feed.fragment", "html": html}
+    )

@@ -1,0 +1,220 @@
+"""The live quiz socket, ``/ws/quiz/<id>/``, for the host and for players.
+
+Thin by design: authenticate, validate the message, call contests.running or
+contests.services, answer. Every answer is stamped with the server's clock the
+moment it arrives; nothing the browser says about time, score or identity is
+used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from contests import broadcast, clock, running, services, stage
+from contests.errors import QuizError
+from people.live import scope_language
+
+MAX_MESSAGE_BYTES = 2048
+ROSTER_EVERY_S = 0.3
+
+# Private-use close codes (docs/protocol.md).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TAKEN_OVER = 4409
+
+HOST_ACTIONS = {
+    "start": running.start_quiz,
+    "reveal": running.reveal_answer,
+    "leaderboard": running.show_leaderboard,
+    "next": running.next_question,
+    "pause": running.pause_quiz,
+    "resume": running.resume_quiz,
+    "end": running.end_quiz,
+}
+
+
+class QuizConsumer(AsyncWebsocketConsumer):
+    role = ""
+    participant_id = None
+    roster_pending = False
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
+        self.language = scope_language(self.scope)
+        role, quiz, participant = await database_sync_to_async(services.quiz_role)(
+            quiz_id=self.quiz_id, user=user
+        )
+        if not role:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.role = role
+        self.group = quiz.host_group() if role == "host" else quiz.group()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        if role == "player":
+            self.participant_id = participant.pk
+            previous = await database_sync_to_async(services.take_over)(
+                participant_id=participant.pk, channel_name=self.channel_name
+            )
+            if previous:
+                await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
+        await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        if not self.role:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.participant_id:
+            await database_sync_to_async(services.let_go)(
+                participant_id=self.participant_id, channel_name=self.channel_name
+            )
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        received_at = timezone.now()  # the only clock that counts
+        message, problem = parse(text_data, bytes_data)
+        if problem:
+            await self.send_notice(problem)
+            return
+        action = message.get("action")
+        try:
+            if action == "sync":
+                await self.send_snapshot()
+            elif self.role == "player" and action == "answer":
+                await self.answer(message, received_at)
+            elif self.role == "host" and action in HOST_ACTIONS:
+                await self.host_action(action)
+            elif self.role == "host" and action == "close":
+                await self.close_question()
+            elif self.role == "host" and action == "remove":
+                await self.remove(message)
+            elif action in HOST_ACTIONS or action in ("close", "remove"):
+                raise QuizError(_("Only the quiz's host can do that."), "not_host")
+            else:
+                raise QuizError(_("Unknown action."), "unknown")
+        except QuizError as refused:
+            await self.send_notice(refused.message)
+
+    async def answer(self, message: dict, received_at) -> None:
+        position = message.get("position")
+        try:
+            position = int(position)
+        except (TypeError, ValueError):
+            raise QuizError(_("This question is not open."), "not_open") from None
+        choice = message.get("text") if "text" in message else message.get("choice")
+        receipt = await database_sync_to_async(running.record_answer)(
+            quiz_id=self.quiz_id,
+            user=self.user,
+            position=position,
+            choice=choice,
+            received_at=received_at,
+        )
+        with translation.override(self.language):
+            html = stage.render_answer(
+                {"position": receipt.position, "labels": receipt.labels}
+            )
+        await self.send(text_data=html)
+        if not receipt.repeated:
+            broadcast.answer_counted(self.quiz_id)
+
+    async def host_action(self, action: str) -> None:
+        quiz = await database_sync_to_async(HOST_ACTIONS[action])(
+            quiz_id=self.quiz_id, by=self.user
+        )
+        await clock.follow(quiz)
+
+    async def close_question(self) -> None:
+        await database_sync_to_async(running.close_now)(
+            quiz_id=self.quiz_id, by=self.user
+        )
+
+    async def remove(self, message: dict) -> None:
+        try:
+            participant_id = int(message.get("participant"))
+        except (TypeError, ValueError):
+            raise QuizError(
+                _("That player is not in this quiz."), "not_found"
+            ) from None
+        await database_sync_to_async(services.remove_participant)(
+            quiz_id=self.quiz_id, participant_id=participant_id, by=self.user
+        )
+
+    async def send_snapshot(self) -> None:
+        """The whole current state: what a new or reconnected page needs."""
+        if self.role == "host":
+            html = await database_sync_to_async(stage.host_snapshot)(
+                quiz_id=self.quiz_id, language=self.language
+            )
+        else:
+            html = await database_sync_to_async(stage.player_snapshot)(
+                quiz_id=self.quiz_id,
+                participant_id=self.participant_id,
+                language=self.language,
+            )
+        await self.send(text_data=html)
+
+    async def send_notice(self, message: str) -> None:
+        with translation.override(self.language):
+            await self.send(text_data=stage.notice(message))
+
+    # Messages from the channel layer.
+
+    async def quiz_stage(self, event: dict) -> None:
+        await self.send(text_data=event["html"][self.language])
+
+    async def quiz_console(self, event: dict) -> None:
+        await self.send(text_data=event["html"][self.language])
+
+    async def quiz_answered(self, event: dict) -> None:
+        await self.send(text_data=event["html"])
+
+    async def quiz_roster(self, event: dict) -> None:
+        """Someone joined or left: refresh the list soon, once for a burst."""
+        if self.roster_pending:
+            return
+        self.roster_pending = True
+        await asyncio.sleep(ROSTER_EVERY_S)
+        self.roster_pending = False
+        html = await database_sync_to_async(stage.host_roster_snapshot)(
+            quiz_id=self.quiz_id, language=self.language
+        )
+        await self.send(text_data=html)
+
+    async def quiz_personal(self, event: dict) -> None:
+        with translation.override(self.language):
+            await self.send(text_data=stage.render_me(event["me"]))
+
+    async def quiz_taken_over(self, event: dict) -> None:
+        self.participant_id = None  # the new tab owns the seat now
+        await self.send_notice(_("This quiz is now open in another tab or device."))
+        await self.close(code=CLOSE_TAKEN_OVER)
+
+    async def quiz_removed(self, event: dict) -> None:
+        self.participant_id = None
+        await self.send_notice(_("The host removed you from this quiz."))
+        await self.close(code=CLOSE_FORBIDDEN)
+
+
+def parse(text_data, bytes_data) -> tuple[dict, str]:
+    """(message, "") or ({}, what is wrong with it, for the sender)."""
+    if bytes_data is not None or text_data is None:
+        return {}, _("Send text messages only.")
+    if len(text_data.encode()) > MAX_MESSAGE_BYTES:
+        return {}, _("That message is too long.")
+    try:
+        message = json.loads(text_data)
+    except ValueError:
+        return {}, _("That message is not valid JSON.")
+    if not isinstance(message, dict):
+        return {}, _("That message is not valid JSON.")
+    return message, ""

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+
+class QuizError(Exception):
+    """An action the quiz refuses; ``message`` is for the person who tried it."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contests.models import MAX_SECONDS, MIN_SECONDS, Quiz
+from training.models import Bank, Category, Question
+
+MAX_RANDOM = 100
+
+
+class QuizForm(forms.ModelForm):
+    """A new quiz: its settings and where its questions come from."""
+
+    CHOSEN = "chosen"
+    RANDOM = "random"
+
+    bank = forms.ModelChoiceField(Bank.objects.all(), label=_("Question bank"))
+    selection = forms.ChoiceField(
+        label=_("Questions"),
+        choices=[
+            (CHOSEN, _("The questions I tick")),
+            (RANDOM, _("A number of random questions from the categories I tick")),
+        ],
+        initial=CHOSEN,
+        widget=forms.RadioSelect,
+    )
+    questions = forms.ModelMultipleChoiceField(
+        Question.objects.none(),
+        required=False,
+        label=_("Questions to ask, in this order"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        Category.objects.none(),
+        required=False,
+        label=_("Categories"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    count = forms.IntegerField(
+        label=_("How many random questions"),
+        min_value=1,
+        max_value=MAX_RANDOM,
+        initial=10,
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the questions"),
+        choices=[("", _("Any")), ("zh-hans", "中文"), ("en", "English")],
+        required=False,
+    )
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "seconds_per_question",
+            "points_per_question",
+            "speed_scoring",
+            "streak_bonus",
+            "shuffle_options",
+            "team_mode",
+        ]
+        help_texts = {
+            "seconds_per_question": _("From %(min)d to %(max)d seconds.")
+            % {"min": MIN_SECONDS, "max": MAX_SECONDS},
+            "team_mode": _(
+                "Teams (班组) are ranked by the average score of their members "
+                "who joined."
+            ),
+        }
+        widgets = {
+            "seconds_per_question": forms.NumberInput(
+                attrs={"min": MIN_SECONDS, "max": MAX_SECONDS}
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bank = self._chosen_bank()
+        if bank is not None:
+            self.fields["questions"].queryset = bank.questions.select_related(
+                "category"
+            ).order_by("category__name", "id")
+            self.fields["categories"].queryset = bank.categories.all()
+
+    def _chosen_bank(self) -> Bank | None:
+        raw = self.data.get("bank") if self.is_bound else self.initial.get("bank")
+        if isinstance(raw, Bank):
+            return raw
+        try:
+            return Bank.objects.filter(pk=int(raw)).first() if raw else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("selection") == self.CHOSEN:
+            if not cleaned.get("questions"):
+                self.add_error("questions", _("Tick at least one question."))
+        elif cleaned.get("selection") == self.RANDOM:
+            if not cleaned.get("categories"):
+                self.add_error("categories", _("Tick at least one category."))
+            if not cleaned.get("count"):
+                self.add_error("count", _("Say how many questions to draw."))
+        return cleaned
+
+    def settings(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class JoinForm(forms.Form):
+    pin = forms.CharField(
+        label=_("Quiz PIN"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "pattern": "[0-9]{6}",
+                "placeholder": "000000",
+                "class": "pin-input",
+            }
+        ),
+    )
+
+    def clean_pin(self):
+        pin = self.cleaned_data["pin"].strip()
+        if not pin.isdigit():
+            raise forms.ValidationError(_("The PIN is six digits."))
+        return pin

@@ -1,0 +1,257 @@
+"""What players and the host see of a quiz, rendered as htmx fragments.
+
+The stage (question, countdown, reveal, leaderboard, podium) is the same for
+every player, so a broadcast renders it once per language. What is personal
+(own answer, score, rank) is rendered per player.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from contests import standings
+from contests.models import Answer, Participant, Phase, Quiz, QuizQuestion, QuizStatus
+from training.models import OPTION_LETTERS, QuestionKind
+
+PLAYER_STAGE = "contests/_player_stage.html"
+PLAYER_ME = "contests/_player_me.html"
+PLAYER_ANSWER = "contests/_player_answer.html"
+HOST_STAGE = "contests/_host_stage.html"
+HOST_PLAYERS = "contests/_host_players.html"
+HOST_COUNT = "contests/_host_count.html"
+ANSWERED = "contests/_answered.html"
+NOTICE = "contests/_notice.html"
+LIVE_NOW = "contests/_live_now.html"
+LIVE_NOW_PUSHED = "contests/_live_now_pushed.html"
+PODIUM_SIZE = 3
+
+
+def remaining_ms(quiz: Quiz, question: QuizQuestion | None) -> int:
+    if question is None or question.deadline is None or quiz.phase != Phase.QUESTION:
+        return 0
+    now = quiz.paused_at or timezone.now()
+    return max(0, int((question.deadline - now).total_seconds() * 1000))
+
+
+def stage_context(quiz: Quiz) -> dict:
+    """Everything the shared stage shows, read once per broadcast."""
+    question = quiz.current_question()
+    context = {
+        "quiz": quiz,
+        "question": question,
+        "options": _options(question),
+        "remaining_ms": remaining_ms(quiz, question),
+        "total": quiz.questions.count(),
+        "players": quiz.participants.playing().count(),
+    }
+    if question is not None:
+        context["answered"] = standings.answered_count(question.pk)
+    if quiz.phase in (Phase.REVEALED, Phase.LEADERBOARD) and question is not None:
+        context["distribution"] = standings.distribution(question)
+        context["bars"] = _bars(question, context["distribution"])
+    if quiz.phase == Phase.LEADERBOARD or quiz.status == QuizStatus.FINISHED:
+        people = standings.individual_standings(quiz)
+        context["top"] = people[: standings.TOP]
+        context["podium"] = [s for s in people if s.rank <= PODIUM_SIZE]
+        if quiz.team_mode:
+            teams = standings.team_standings(quiz)
+            context["teams"] = teams
+            context["team_podium"] = [t for t in teams if t.rank <= PODIUM_SIZE]
+    return context
+
+
+def _options(question: QuizQuestion | None) -> list[dict]:
+    """Options in canonical order. Correctness is not part of them."""
+    if question is None:
+        return []
+    if question.kind == QuestionKind.TRUE_FALSE:
+        return [{"index": 0, "tf": True}, {"index": 1, "tf": False}]
+    return [
+        {"index": i, "text": text, "letter": OPTION_LETTERS[i]}
+        for i, text in enumerate(question.options)
+    ]
+
+
+def _bars(question: QuizQuestion, shares: standings.Distribution) -> list[dict]:
+    """The reveal's bar chart: one bar per option, the correct ones marked."""
+    correct = set(question.correct) if question.kind != QuestionKind.TEXT else set()
+    options = _options(question)
+    return [
+        {
+            **option,
+            "count": count,
+            "percent": round(100 * count / shares.peak) if shares.peak else 0,
+            "correct": option["index"] in correct,
+        }
+        for option, count in zip(options, shares.option_counts, strict=False)
+    ]
+
+
+def render_each_language(template: str, context: dict) -> dict[str, str]:
+    rendered = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            rendered[code] = render_to_string(template, context)
+    return rendered
+
+
+def shuffle_key(quiz: Quiz, participant_id: int) -> int | None:
+    """A per-player number the page uses to order options; stable per quiz."""
+    if not quiz.shuffle_options:
+        return None
+    digest = hashlib.sha256(f"{quiz.pk}:{participant_id}:{quiz.pin}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def answer_labels(question: QuizQuestion | None, choice) -> list:
+    """What a player picked as they saw it: option texts, true/false, or text."""
+    if question is None or choice is None:
+        return []
+    if isinstance(choice, str):
+        return [choice]
+    if question.kind == QuestionKind.TRUE_FALSE:
+        return [{"tf": index == 0} for index in choice]
+    return [question.options[i] for i in choice if 0 <= i < len(question.options)]
+
+
+def correct_labels(question: QuizQuestion) -> list:
+    """The right answer as people read it (for after the reveal only)."""
+    if question.kind == QuestionKind.TEXT:
+        return list(question.correct)
+    return answer_labels(question, question.correct)
+
+
+def answer_payload(question: QuizQuestion | None, choice) -> dict | None:
+    if question is None or choice is None:
+        return None
+    return {"position": question.position, "labels": answer_labels(question, choice)}
+
+
+def me_payload(quiz: Quiz, participant: Participant) -> dict:
+    """The personal part of a player's screen, read from the database.
+
+    While a question is open or closed but not revealed, the score shown is
+    the one before it: a score that jumped would tell a player they were right.
+    """
+    question = quiz.current_question()
+    answer = None
+    if question is not None:
+        answer = (
+            Answer.objects.filter(participant=participant, question=question)
+            .only("choice", "points", "bonus")
+            .first()
+        )
+    hidden = 0
+    if answer and quiz.phase in (Phase.QUESTION, Phase.CLOSED):
+        hidden = answer.points + answer.bonus
+    payload = {
+        "name": participant.user.name,
+        "score": participant.score - hidden,
+        "shuffle_key": shuffle_key(quiz, participant.pk),
+        "result": None,
+        "final": None,
+        "answer": answer_payload(question, answer.choice if answer else None),
+    }
+    if quiz.status == QuizStatus.FINISHED:
+        payload["final"] = final_result(quiz, participant)
+    elif question is not None and quiz.phase in (Phase.REVEALED, Phase.LEADERBOARD):
+        result = standings.personal_results(quiz, question).get(participant.pk)
+        payload["result"] = asdict(result) if result else None
+    return payload
+
+
+def me_from_result(
+    quiz: Quiz, question: QuizQuestion, participant_id: int, name: str, result
+) -> dict:
+    """The personal part at a reveal, built without touching the database."""
+    return {
+        "name": name,
+        "score": result.score,
+        "shuffle_key": shuffle_key(quiz, participant_id),
+        "result": asdict(result),
+        "final": None,
+        "answer": answer_payload(question, result.choice),
+    }
+
+
+def final_result(quiz: Quiz, participant: Participant) -> dict:
+    return {
+        "score": participant.score,
+        "rank": participant.final_rank,
+        "players": quiz.participants.playing().count(),
+        "correct_count": participant.correct_count,
+        "total": quiz.questions.count(),
+    }
+
+
+def render_me(me: dict) -> str:
+    """The personal fragments (#quiz-answer, #quiz-me) in the active language."""
+    return render_to_string(PLAYER_ME, {"me": me})
+
+
+def player_snapshot(*, quiz_id: int, participant_id: int, language: str) -> str:
+    quiz = Quiz.objects.get(pk=quiz_id)
+    participant = Participant.objects.select_related("user").get(pk=participant_id)
+    with translation.override(language):
+        return player_view(quiz, participant)
+
+
+def host_snapshot(*, quiz_id: int, language: str) -> str:
+    with translation.override(language):
+        return host_view(Quiz.objects.get(pk=quiz_id))
+
+
+def render_answer(answer: dict | None) -> str:
+    """The "answer locked in" fragment: identical whether right or wrong."""
+    return render_to_string(PLAYER_ANSWER, {"answer": answer})
+
+
+def player_view(quiz: Quiz, participant: Participant) -> str:
+    """The whole player screen (stage, then personal part) in the active language."""
+    stage = render_to_string(PLAYER_STAGE, stage_context(quiz))
+    return stage + render_me(me_payload(quiz, participant))
+
+
+def host_view(quiz: Quiz) -> str:
+    context = stage_context(quiz)
+    context["participants"] = roster(quiz)
+    return render_to_string(HOST_STAGE, context) + render_to_string(
+        HOST_PLAYERS, context
+    )
+
+
+def roster(quiz: Quiz):
+    return list(
+        quiz.participants.playing().select_related("user", "team").order_by("joined_at")
+    )
+
+
+def host_roster_snapshot(*, quiz_id: int, language: str) -> str:
+    """The host's player list and the lobby's count, freshly read."""
+    quiz = Quiz.objects.get(pk=quiz_id)
+    context = {
+        "quiz": quiz,
+        "participants": roster(quiz),
+        "players": quiz.participants.playing().count(),
+    }
+    with translation.override(language):
+        html = render_to_string(HOST_PLAYERS, context)
+        if quiz.status == QuizStatus.LOBBY:
+            html += render_to_string(HOST_COUNT, context)
+        return html
+
+
+def answered_fragment(quiz: Quiz) -> str:
+    question = quiz.current_question()
+    answered = standings.answered_count(question.pk) if question else 0
+    players = quiz.participants.playing().count()
+    return render_to_string(ANSWERED, {"answered": answered, "players": players})
+
+
+def notice(message: str, *, level: str = "error") -> str:
+    return render_to_string(NOTICE, {"message": message, "level": level})

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contests import services, stage, standings
+from contests.errors import QuizError
+from contests.forms import JoinForm, QuizForm
+from contests.models import Participant, Quiz, QuizStatus
+from contests.results import results_workbook
+from people.permissions import trainer_required
+
+
+def _hosted_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
+    """The quiz, if the person asking hosts it; 403 for everyone else."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    if quiz.host_id != request.user.pk:
+        raise PermissionDenied
+    return quiz
+
+
+def _own_entry(request: HttpRequest, quiz: Quiz) -> Participant:
+    participant = quiz.participants.filter(user=request.user).first()
+    if participant is None or participant.removed_at is not None:
+        raise PermissionDenied
+    return participant
+
+
+@trainer_required
+@require_GET
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    quizzes = Quiz.objects.select_related("host", "bank").order_by("-created_at")[:100]
+    return render(request, "contests/quiz_list.html", {"quizzes": quizzes})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def quiz_create(request: HttpRequest) -> HttpResponse:
+    initial = {"bank": request.GET.get("bank")} if request.GET.get("bank") else {}
+    form = QuizForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["selection"] == QuizForm.RANDOM:
+            questions = services.pick_random_questions(
+                bank=data["bank"],
+                categories=list(data["categories"]),
+                count=data["count"],
+                language=data["language"],
+            )
+        else:
+            questions = list(data["questions"])
+        try:
+            quiz = services.create_quiz(
+                host=request.user,
+                bank=data["bank"],
+                questions=questions,
+                **form.settings(),
+            )
+        except QuizError as refused:
+            form.add_error(None, refused.message)
+        else:
+            return redirect("contests:console", quiz_id=quiz.pk)
+    template = "contests/quiz_form.html"
+    if request.htmx and request.method == "GET":
+        template += "#question-picker"
+    return render(request, template, {"form": form})
+
+
+@trainer_required
+@require_GET
+def console(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _hosted_quiz(request, quiz_id)
+    return render(
+        request,
+        "contests/console.html",
+        {"quiz": quiz, "initial": stage.host_view(quiz)},
+    )
+
+
+@trainer_required
+@require_GET
+def join_qr(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _hosted_quiz(request, quiz_id)
+    url = request.build_absolute_uri(reverse("contests:join_pin", args=[quiz.pin]))
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=8, border=2)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        quiz = Quiz.objects.live().filter(pin=form.cleaned_data["pin"]).first()
+        if quiz is None:
+            form.add_error(
+                "pin", _("No live quiz has this PIN. Check it with the host.")
+            )
+        else:
+            return _join_and_play(request, quiz)
+    return render(request, "contests/join.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_pin(request: HttpRequest, pin: str) -> HttpResponse:
+    """Where the QR code points: confirm, then join."""
+    quiz = Quiz.objects.live().filter(pin=pin).select_related("host").first()
+    if quiz is None:
+        messages.error(request, _("No live quiz has this PIN. Check it with the host."))
+        return redirect("contests:join")
+    if quiz.host_id == request.user.pk:
+        return redirect("contests:console", quiz_id=quiz.pk)
+    if request.method == "POST":
+        return _join_and_play(request, quiz)
+    return render(request, "contests/join_confirm.html", {"quiz": quiz})
+
+
+def _join_and_play(request: HttpRequest, quiz: Quiz) -> HttpResponse:
+    if quiz.host_id == request.user.pk:
+        return redirect("contests:console", quiz_id=quiz.pk)
+    try:
+        services.join_quiz(quiz=quiz, user=request.user)
+    except QuizError as refused:
+        messages.error(request, refused.message)
+        return redirect("contests:join")
+    return redirect("contests:play", quiz_id=quiz.pk)
+
+
+@login_required
+@require_GET
+def play(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    participant = (
+        quiz.participants.filter(user=request.user).select_related("user").first()
+    )
+    if participant is None:
+        if quiz.host_id == request.user.pk:
+            return redirect("contests:console", quiz_id=quiz.pk)
+        if quiz.is_live:
+            return redirect("contests:join_pin", pin=quiz.pin)
+        raise PermissionDenied
+    if participant.removed_at is not None:
+        raise PermissionDenied
+    return render(
+        request,
+        "contests/play.html",
+        {"quiz": quiz, "initial": stage.player_view(quiz, participant)},
+    )
+
+
+@trainer_required
+@require_GET
+def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(Quiz.objects.select_related("host"), pk=quiz_id)
+    context = {
+        "quiz": quiz,
+        "people": standings.individual_standings(quiz),
+        "teams": standings.team_standings(quiz),
+        "questions": standings.question_report(quiz),
+    }
+    return render(request, "contests/results.html", context)
+
+
+@trainer_required
+@require_GET
+def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    response = HttpResponse(
+        results_workbook(quiz),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="quiz-{quiz.pk}-results.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def my_result(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    participant = _own_entry(request, quiz)
+    if quiz.status != QuizStatus.FINISHED:
+        return redirect("contests:play", quiz_id=quiz.pk)
+    answers = {a.question_id: a for a in participant.answers.all()}
+    rows = [
+        {
+            "question": question,
+            "answer": answers.get(question.pk),
+            "chosen": stage.answer_labels(
+                question,
+                answers[question.pk].choice if question.pk in answers else None,
+            ),
+            "correct": stage.correct_labels(question),
+        }
+        for question in quiz.questions.all()
+    ]
+    return render(
+        request,
+        "contests/my_result.html",
+        {"quiz": quiz, "participant": participant, "rows": rows},
+    )

@@ -1,0 +1,231 @@
+"""The live quiz over WebSockets: integrity and resilience, through the real stack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+
+from contests import clock
+from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER
+from contests.models import Answer, Quiz
+from tests.sockets import connect
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+# What would give the answer away: the explanation, the correct-option marks.
+SECRETS = ["95598 是电力服务热线", "is-correct", "tick", "✓</span>"]
+
+
+async def frames_until(socket, marker: str, timeout: float = 3.0) -> list[str]:
+    """Every frame received up to and including the first containing ``marker``."""
+    frames = []
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = await socket.receive_from(timeout=timeout)
+            frames.append(frame)
+            if marker in frame:
+                return frames
+
+
+async def send(socket, **message) -> None:
+    await socket.send_to(text_data=json.dumps(message))
+
+
+async def open_quiz(quiz, trainer, *players):
+    """Host and players connected, snapshots read, the first question open."""
+    host, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
+    assert ok
+    await host.receive_from()
+    sockets = []
+    for participant in players:
+        user = await sync_to_async(lambda p=participant: p.user)()
+        socket, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
+        assert ok
+        await socket.receive_from()  # snapshot
+        sockets.append(socket)
+    await send(host, action="start")
+    for socket in sockets:
+        await frames_until(socket, 'data-phase="question"')
+    return host, sockets
+
+
+async def test_nothing_revealing_reaches_players_while_a_question_is_open(
+    quiz, trainer, players
+):
+    host, (watcher, right, wrong) = await open_quiz(quiz, trainer, *players)
+    seen: list[str] = []
+    await send(right, action="answer", position=0, choice="0")
+    await send(wrong, action="answer", position=0, choice="1")
+    right_ack = await right.receive_from()
+    wrong_ack = await wrong.receive_from()
+    await send(watcher, action="sync")
+    seen += await frames_until(watcher, 'id="quiz-me"')
+    seen += [right_ack, wrong_ack]
+    for frame in seen:
+        for secret in SECRETS:
+            assert secret not in frame, (secret, frame)
+    # The receipts differ only in the option each player chose.
+    assert right_ack.replace("95598", "X") == wrong_ack.replace("10086", "X")
+    await send(host, action="reveal")
+    revealed = await frames_until(watcher, 'data-phase="revealed"')
+    assert "95598 是电力服务热线" in revealed[-1] and "is-correct" in revealed[-1]
+    for socket in (host, watcher, right, wrong):
+        await socket.disconnect()
+
+
+async def test_the_server_ignores_times_scores_and_ids_sent_by_the_browser(
+    quiz, trainer, players
+):
+    host, (cheat, victim, _third) = await open_quiz(quiz, trainer, *players)
+    await send(
+        cheat,
+        action="answer",
+        position=0,
+        choice="0",
+        received_at="2020-01-01T00:00:00Z",
+        elapsed_ms=0,
+        score=99999,
+        participant=players[1].pk,
+        user=players[1].user_id,
+    )
+    await cheat.receive_from()
+    stored = await sync_to_async(
+        lambda: list(Answer.objects.select_related("participant"))
+    )()
+    assert len(stored) == 1
+    assert stored[0].participant_id == players[0].pk
+    assert stored[0].received_at > timezone.now() - timedelta(seconds=5)
+    for socket in (host, cheat, victim, _third):
+        await socket.disconnect()
+
+
+async def test_players_cannot_run_the_quiz(quiz, trainer, players):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    before = await sync_to_async(Quiz.objects.get)(pk=quiz.pk)
+    for action in ["next", "close", "reveal", "pause", "resume", "end", "start"]:
+        await send(player, action=action)
+        frame = await player.receive_from()
+        assert 'id="quiz-notice"' in frame and "host" in frame.lower()
+    await send(player, action="remove", participant=players[1].pk)
+    assert 'id="quiz-notice"' in await player.receive_from()
+    after = await sync_to_async(Quiz.objects.get)(pk=quiz.pk)
+    assert (after.version, after.phase, after.paused_at) == (
+        before.version,
+        before.phase,
+        before.paused_at,
+    )
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[1, 2]",
+        "{}",
+        '{"action": "dance"}',
+        "x" * 5000,
+        '{"action": "answer"}',
+    ],
+)
+async def test_bad_messages_get_an_error_frame_and_the_connection_lives_on(
+    quiz, trainer, players, raw
+):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await player.send_to(text_data=raw)
+    assert 'id="quiz-notice"' in await player.receive_from()
+    await player.send_to(bytes_data=b"\x00\x01")
+    assert 'id="quiz-notice"' in await player.receive_from()
+    await send(player, action="answer", position=0, choice="0")
+    assert "quiz-answer" in await player.receive_from()
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
+async def test_a_second_tab_takes_over_and_the_first_is_told(quiz, trainer, players):
+    user = await sync_to_async(lambda: players[0].user)()
+    first, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
+    await first.receive_from()
+    second, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
+    await second.receive_from()
+    told = await first.receive_from()
+    assert "open in another tab" in told
+    assert (await first.receive_output())["code"] == CLOSE_TAKEN_OVER
+    await second.disconnect()
+
+
+async def test_a_reconnecting_player_gets_the_question_their_answer_and_time_left(
+    quiz, trainer, players
+):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(player, action="answer", position=0, choice="2")
+    await player.receive_from()
+    await player.disconnect()
+    user = await sync_to_async(lambda: players[0].user)()
+    again, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
+    snapshot = await again.receive_from()
+    assert 'data-phase="question"' in snapshot
+    assert "停电故障报修拨打哪个号码" in snapshot
+    assert "Answer locked in" in snapshot and "12345" in snapshot
+    remaining = int(snapshot.split('data-remaining-ms="')[1].split('"')[0])
+    assert 15_000 < remaining <= 20_000
+    assert "0 points" in snapshot
+    for socket in (host, again, *others):
+        await socket.disconnect()
+
+
+async def test_the_host_can_close_the_console_and_come_back(quiz, trainer, players):
+    host, sockets = await open_quiz(quiz, trainer, *players)
+    await host.disconnect()
+    back, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
+    console = await back.receive_from()
+    assert 'id="console-stage"' in console and 'data-phase="question"' in console
+    await send(back, action="reveal")
+    assert (
+        'data-phase="revealed"'
+        in (await frames_until(sockets[0], 'data-phase="revealed"'))[-1]
+    )
+    for socket in (back, *sockets):
+        await socket.disconnect()
+
+
+async def test_a_question_closes_at_its_deadline_without_the_host(
+    quiz, trainer, players
+):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await host.disconnect()
+    soon = timezone.now() + timedelta(milliseconds=300)
+    await sync_to_async(
+        lambda: quiz.questions.filter(position=0).update(deadline=soon)
+    )()
+    clock.start()
+    try:
+        frames = await frames_until(player, 'data-phase="closed"', timeout=4)
+    finally:
+        await clock.stop()
+    assert 'data-phase="closed"' in frames[-1]
+    question = await sync_to_async(lambda: quiz.questions.get(position=0))()
+    assert question.closed_at == soon
+    for socket in (player, *others):
+        await socket.disconnect()
+
+
+async def test_a_removed_player_is_disconnected(quiz, trainer, players):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(host, action="remove", participant=players[0].pk)
+    frames = await frames_until(player, 'id="quiz-notice"')
+    assert "The host removed you" in frames[-1]
+    assert (await player.receive_output())["code"] == CLOSE_FORBIDDEN
+    for socket in (host, *others):
+        await socket.disconnect()
+
+
+async def test_strangers_cannot_connect_to_a_quiz(quiz, other_agent):
+    _, ok, code = await connect(f"/ws/quiz/{quiz.pk}/", other_agent)
+    assert not ok and code == CLOSE_FORBIDDEN

@@ -1,0 +1,189 @@
+"""The quiz's rules, at the service level: time, order, one answer each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from contests import running, services
+from contests.errors import QuizError
+from contests.models import Answer, Phase, QuizStatus
+from contests.signals import quiz_finished
+
+
+def started(quiz, trainer):
+    running.start_quiz(quiz_id=quiz.pk, by=trainer)
+    quiz.refresh_from_db()
+    return quiz.current_question()
+
+
+def answer(quiz, participant, choice, *, after_s=1.0, position=None):
+    question = quiz.questions.get(
+        position=quiz.current_position if position is None else position
+    )
+    return running.record_answer(
+        quiz_id=quiz.pk,
+        user=participant.user,
+        position=question.position,
+        choice=choice,
+        received_at=question.opened_at + timedelta(seconds=after_s),
+    )
+
+
+def test_only_the_host_runs_the_quiz(quiz, players, agent, other_agent):
+    for outsider in (players[0].user, other_agent):
+        with pytest.raises(QuizError) as refused:
+            running.start_quiz(quiz_id=quiz.pk, by=outsider)
+        assert refused.value.code == "not_host"
+    quiz.refresh_from_db()
+    assert quiz.status == QuizStatus.LOBBY and quiz.version == 0
+
+
+def test_scores_follow_the_server_clock_and_the_rules(quiz, trainer, players):
+    started(quiz, trainer)
+    first, second, third = players
+    answer(quiz, first, [0], after_s=0.2)  # right, under half a second
+    answer(quiz, second, [0], after_s=10)  # right, half way
+    answer(quiz, third, [1], after_s=1)  # wrong
+    for participant, points in zip(players, [1000, 750, 0], strict=True):
+        participant.refresh_from_db()
+        assert participant.score == points
+
+
+def test_an_answer_after_the_deadline_is_refused_and_not_stored(quiz, trainer, players):
+    started(quiz, trainer)
+    with pytest.raises(QuizError) as refused:
+        answer(quiz, players[0], [0], after_s=20.001)
+    assert refused.value.code == "late"
+    assert not Answer.objects.exists()
+
+
+def test_a_repeated_answer_stores_one_row_and_gets_the_first_receipt(
+    quiz, trainer, players
+):
+    started(quiz, trainer)
+    first = answer(quiz, players[0], [1], after_s=2)
+    again = answer(quiz, players[0], [0], after_s=3)
+    assert again.choice == first.choice == [1]
+    assert again.repeated
+    assert Answer.objects.count() == 1
+    players[0].refresh_from_db()
+    assert players[0].score == 0
+
+
+def test_the_database_refuses_a_second_answer_row(quiz, trainer, players):
+    question = started(quiz, trainer)
+    answer(quiz, players[0], [0])
+    with pytest.raises(IntegrityError):
+        Answer.objects.create(
+            participant=players[0],
+            question=question,
+            choice=[1],
+            received_at=timezone.now(),
+            elapsed_ms=1,
+            is_correct=False,
+        )
+
+
+def test_streak_bonus_and_all_or_nothing_multiple_choice(quiz, trainer, players):
+    started(quiz, trainer)
+    player = players[0]
+    answer(quiz, player, [0], after_s=0.1)
+    running.reveal_answer(quiz_id=quiz.pk, by=trainer)
+    running.next_question(quiz_id=quiz.pk, by=trainer)
+    quiz.refresh_from_db()
+    answer(quiz, player, [2, 0], after_s=0.1)  # exactly the right two: streak of 2
+    running.reveal_answer(quiz_id=quiz.pk, by=trainer)
+    running.next_question(quiz_id=quiz.pk, by=trainer)
+    quiz.refresh_from_db()
+    answer(quiz, players[1], [0], after_s=0.1)
+    player.refresh_from_db()
+    assert player.score == 1000 + 1000 + 100
+    assert player.streak == 2
+    answers = Answer.objects.filter(participant=player).order_by("question__position")
+    assert [a.bonus for a in answers] == [0, 100]
+
+
+def test_pausing_gives_the_time_back(quiz, trainer, players):
+    question = started(quiz, trainer)
+    running.pause_quiz(quiz_id=quiz.pk, by=trainer)
+    with pytest.raises(QuizError) as refused:
+        running.record_answer(
+            quiz_id=quiz.pk,
+            user=players[0].user,
+            position=0,
+            choice=[0],
+            received_at=timezone.now(),
+        )
+    assert refused.value.code == "paused"
+    running.resume_quiz(quiz_id=quiz.pk, by=trainer)
+    question.refresh_from_db()
+    assert question.deadline > question.opened_at + timedelta(seconds=20)
+    assert question.paused_seconds > 0
+
+
+def test_the_clock_closes_only_at_the_deadline(quiz, trainer, players):
+    question = started(quiz, trainer)
+    assert not running.close_question(quiz_id=quiz.pk, position=0)
+    question.deadline = timezone.now() - timedelta(milliseconds=1)
+    question.save()
+    assert running.close_question(quiz_id=quiz.pk, position=0)
+    assert not running.close_question(quiz_id=quiz.pk, position=0)  # idempotent
+    quiz.refresh_from_db()
+    question.refresh_from_db()
+    assert quiz.phase == Phase.CLOSED
+    assert question.closed_at == question.deadline
+
+
+def test_ending_records_ranks_and_sends_the_signal_once(quiz, trainer, players):
+    received = []
+
+    def receiver(sender, quiz, results, team_results, **kwargs):
+        received.append([(r.name, r.score, r.rank) for r in results])
+
+    quiz_finished.connect(receiver)
+    try:
+        started(quiz, trainer)
+        answer(quiz, players[0], [0], after_s=0.2)
+        answer(quiz, players[1], [0], after_s=0.3)
+        running.end_quiz(quiz_id=quiz.pk, by=trainer)
+        running.end_quiz(quiz_id=quiz.pk, by=trainer)
+    finally:
+        quiz_finished.disconnect(receiver)
+    assert received == [[("选手1", 1000, 1), ("选手2", 1000, 1), ("选手3", 0, 3)]]
+    players[2].refresh_from_db()
+    assert players[2].final_rank == 3
+
+
+def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
+    services.remove_participant(
+        quiz_id=quiz.pk, participant_id=players[0].pk, by=trainer
+    )
+    started(quiz, trainer)
+    with pytest.raises(QuizError):
+        answer(quiz, players[0], [0])
+    with pytest.raises(QuizError) as refused:
+        services.join_quiz(quiz=quiz, user=players[0].user)
+    assert refused.value.code == "removed"
+
+
+@pytest.mark.parametrize(
+    ("choice", "position"),
+    [([7], 0), ([0, 1], 0), ("0", 3), ([], 0), ({"a": 1}, 0), (["x"], 0)],
+)
+def test_answers_that_do_not_fit_the_question_are_refused(
+    quiz, trainer, players, choice, position
+):
+    started(quiz, trainer)
+    quiz.current_position = position
+    quiz.save()
+    quiz.questions.filter(position=position).update(
+        opened_at=timezone.now(), deadline=timezone.now() + timedelta(seconds=20)
+    )
+    if position == 3:
+        choice = ""
+    with pytest.raises(QuizError):
+        answer(quiz, players[0], choice, position=position, after_s=0.5)
