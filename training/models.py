@@ -7,12 +7,21 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 6
 OPTION_LETTERS = "ABCDEF"
+
+
+class BankQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            question_count=models.Count("questions", distinct=True),
+            category_count=models.Count("categories", distinct=True),
+        )
 
 
 class Bank(models.Model):
@@ -29,6 +38,8 @@ class Bank(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = BankQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("question bank")
@@ -36,6 +47,17 @@ class Bank(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:bank_detail", args=[self.pk])
+
+    def get_add_question_url(self) -> str:
+        return reverse("training:question_create", args=[self.pk])
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_question_counts(self):
+        return self.annotate(question_count=models.Count("questions"))
 
 
 class Category(models.Model):
@@ -46,6 +68,8 @@ class Category(models.Model):
         verbose_name=_("bank"),
     )
     name = models.CharField(_("name"), max_length=60)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
