@@ -14,7 +14,7 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from contests import broadcast, clock, running, services, stage
 from contests.errors import QuizError
@@ -82,6 +82,12 @@ class QuizConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()  # the only clock that counts
+        # Messages and refusals in this page's language (the override reaches
+        # the database thread: asgiref carries the context across).
+        with translation.override(self.language):
+            await self.handle(text_data, bytes_data, received_at)
+
+    async def handle(self, text_data, bytes_data, received_at) -> None:
         message, problem = parse(text_data, bytes_data)
         if problem:
             await self.send_notice(problem)
