@@ -57,6 +57,7 @@ def stage_context(quiz: Quiz) -> dict:
     if quiz.phase == Phase.LEADERBOARD or quiz.status == QuizStatus.FINISHED:
         people = standings.individual_standings(quiz)
         context["top"] = people[: standings.TOP]
+        context["everyone"] = people if quiz.status == QuizStatus.FINISHED else []
         context["podium"] = [s for s in people if s.rank <= PODIUM_SIZE]
         if quiz.team_mode:
             teams = standings.team_standings(quiz)
