@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -21,6 +22,10 @@ from contests.errors import QuizError
 from people.live import scope_language
 
 MAX_MESSAGE_BYTES = 2048
+# Per connection: bursts of up to 20 messages, 5 a second sustained. A person
+# answering or a host clicking never comes near; a script flooding does.
+BURST_MESSAGES = 20
+MESSAGES_PER_S = 5.0
 ROSTER_EVERY_S = 0.3
 
 # Private-use close codes (docs/protocol.md).
@@ -50,6 +55,7 @@ class QuizConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
         self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
         role, quiz, participant = await database_sync_to_async(services.quiz_role)(
@@ -85,6 +91,9 @@ class QuizConsumer(AsyncWebsocketConsumer):
         # Messages and refusals in this page's language (the override reaches
         # the database thread: asgiref carries the context across).
         with translation.override(self.language):
+            if not self.allowance.take():
+                await self.send_notice(_("Too many messages: slow down."))
+                return
             await self.handle(text_data, bytes_data, received_at)
 
     async def handle(self, text_data, bytes_data, received_at) -> None:
@@ -209,6 +218,24 @@ class QuizConsumer(AsyncWebsocketConsumer):
         self.participant_id = None
         await self.send_notice(_("The host removed you from this quiz."))
         await self.close(code=CLOSE_FORBIDDEN)
+
+
+class TokenBucket:
+    """``capacity`` messages at once, refilled at ``rate`` a second."""
+
+    def __init__(self, capacity: int, rate: float):
+        self.capacity, self.rate = capacity, rate
+        self.tokens = float(capacity)
+        self.checked = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.checked) * self.rate)
+        self.checked = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 def parse(text_data, bytes_data) -> tuple[dict, str]:

@@ -229,3 +229,18 @@ async def test_a_removed_player_is_disconnected(quiz, trainer, players):
 async def test_strangers_cannot_connect_to_a_quiz(quiz, other_agent):
     _, ok, code = await connect(f"/ws/quiz/{quiz.pk}/", other_agent)
     assert not ok and code == CLOSE_FORBIDDEN
+
+
+async def test_a_flood_of_messages_is_throttled_and_the_player_plays_on(
+    quiz, trainer, players
+):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    for _ in range(25):
+        await send(player, action="nonsense")
+    frames = [await player.receive_from() for _ in range(25)]
+    assert sum("Too many messages" in f for f in frames) >= 4
+    await asyncio.sleep(0.5)  # the allowance refills
+    await send(player, action="answer", position=0, choice="0")
+    assert "Answer locked in" in await player.receive_from()
+    for socket in (host, player, *others):
+        await socket.disconnect()
