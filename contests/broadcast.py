@@ -61,7 +61,12 @@ def personal_results(quiz: Quiz, results: dict) -> None:
         .select_related("user")
         .values_list("id", "channel_name")
     )
-    names = dict(quiz.participants.values_list("id", "user__display_name"))
+    names = {
+        pid: display_name or username
+        for pid, display_name, username in quiz.participants.values_list(
+            "id", "user__display_name", "user__username"
+        )
+    }
     messages = [
         (
             channels[pid],

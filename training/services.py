@@ -33,6 +33,23 @@ def create_bank(*, name: str, description: str, created_by: User) -> Bank:
 
 
 @transaction.atomic
+def update_bank(*, bank: Bank, name: str, description: str) -> Bank:
+    bank.name = name.strip()
+    bank.description = description.strip()
+    bank.save(update_fields=["name", "description", "updated_at"])
+    return bank
+
+
+@transaction.atomic
+def delete_bank(*, bank: Bank) -> None:
+    """The bank with its categories and questions. Quizzes keep their frozen
+    copies of the questions, and picture files stay for them (see
+    delete_question)."""
+    bank.questions.all().delete()
+    bank.delete()
+
+
+@transaction.atomic
 def add_category(*, bank: Bank, name: str) -> Category:
     return Category.objects.create(bank=bank, name=name.strip())
 

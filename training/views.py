@@ -60,6 +60,33 @@ def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
 
 
 @trainer_required
+@require_http_methods(["GET", "POST"])
+def bank_edit(request: HttpRequest, bank_id: int) -> HttpResponse:
+    bank = get_object_or_404(Bank, pk=bank_id)
+    form = BankForm(request.POST or None, instance=bank)
+    if request.method == "POST" and form.is_valid():
+        services.update_bank(
+            bank=bank,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("Bank “%(name)s” saved.") % {"name": bank.name})
+        return redirect(bank)
+    return render(request, "training/bank_edit.html", {"form": form, "bank": bank})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def bank_delete(request: HttpRequest, bank_id: int) -> HttpResponse:
+    bank = get_object_or_404(Bank.objects.with_counts(), pk=bank_id)
+    if request.method == "POST":
+        services.delete_bank(bank=bank)
+        messages.success(request, _("Bank “%(name)s” deleted.") % {"name": bank.name})
+        return redirect("training:bank_list")
+    return render(request, "training/bank_confirm_delete.html", {"bank": bank})
+
+
+@trainer_required
 @require_POST
 def category_add(request: HttpRequest, bank_id: int) -> HttpResponse:
     bank = get_object_or_404(Bank, pk=bank_id)
