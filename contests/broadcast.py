@@ -19,7 +19,7 @@ from django.db import transaction
 
 from contests import stage
 from contests.models import Quiz
-from people.live import FLOOR_GROUP
+from people.live import FLOOR_GROUP, render_per_language
 
 ANSWERED_EVERY_S = 0.25
 
@@ -33,10 +33,10 @@ def send_stage(quiz_id: int) -> None:
     """Render the current stage (committed state) and send it to both groups."""
     quiz = Quiz.objects.select_related("host").get(pk=quiz_id)
     context = stage.stage_context(quiz)
-    players = stage.render_each_language(stage.PLAYER_STAGE, context)
+    players = render_per_language(stage.PLAYER_STAGE, context)
     host_context = {**context, "participants": stage.roster(quiz)}
-    console = stage.render_each_language(stage.HOST_STAGE, host_context)
-    roster = stage.render_each_language(stage.HOST_PLAYERS, host_context)
+    console = render_per_language(stage.HOST_STAGE, host_context)
+    roster = render_per_language(stage.HOST_PLAYERS, host_context)
     console = {code: html + roster[code] for code, html in console.items()}
     layer = get_channel_layer()
 
@@ -177,7 +177,7 @@ def live_quizzes_changed() -> None:
 
 def _send_live_now() -> None:
     quizzes = list(Quiz.objects.live().select_related("host").order_by("created_at"))
-    html = stage.render_each_language(stage.LIVE_NOW_PUSHED, {"live_quizzes": quizzes})
+    html = render_per_language(stage.LIVE_NOW_PUSHED, {"live_quizzes": quizzes})
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(
         FLOOR_GROUP, {"type": "feed.fragment", "html": html}

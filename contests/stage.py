@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -91,14 +90,6 @@ def _bars(question: QuizQuestion, shares: standings.Distribution) -> list[dict]:
         }
         for option, count in zip(options, shares.option_counts, strict=False)
     ]
-
-
-def render_each_language(template: str, context: dict) -> dict[str, str]:
-    rendered = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            rendered[code] = render_to_string(template, context)
-    return rendered
 
 
 def shuffle_key(quiz: Quiz, participant_id: int) -> int | None:

@@ -8,28 +8,11 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from training.admin import QuestionAdminForm
 from training.models import Bank, Category, Question
 from training.spreadsheets import read_questions
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def bank(trainer):
-    return Bank.objects.create(name="业务知识", created_by=trainer)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.drawing.image import Image as SheetImage
 from PIL import Image
@@ -18,22 +17,6 @@ from training.models import Bank, Category, Question
 from training.spreadsheets import UnreadableFile, read_questions
 
 HEADER = ["分类", "题型", "题目", "选项A", "选项B", "选项C", "答案", "解析", "语言"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def bank(trainer):
-    return Bank.objects.create(name="业务知识", created_by=trainer)
 
 
 def xlsx(rows, pictures=()) -> bytes:
