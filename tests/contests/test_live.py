@@ -244,3 +244,15 @@ async def test_a_flood_of_messages_is_throttled_and_the_player_plays_on(
     assert "Answer locked in" in await player.receive_from()
     for socket in (host, player, *others):
         await socket.disconnect()
+
+
+async def test_the_host_closes_a_question_early_without_revealing(quiz, trainer, players):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(host, action="close")
+    closed = (await frames_until(player, 'data-phase="closed"'))[-1]
+    assert "is-correct" not in closed
+    await send(player, action="answer", position=0, choice="0")
+    refusal = await player.receive_from()
+    assert "Time is up: your answer reached the server after the deadline" in refusal
+    for socket in (host, player, *others):
+        await socket.disconnect()
