@@ -246,7 +246,9 @@ async def test_a_flood_of_messages_is_throttled_and_the_player_plays_on(
         await socket.disconnect()
 
 
-async def test_the_host_closes_a_question_early_without_revealing(quiz, trainer, players):
+async def test_the_host_closes_a_question_early_without_revealing(
+    quiz, trainer, players
+):
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
     await send(host, action="close")
     closed = (await frames_until(player, 'data-phase="closed"'))[-1]
