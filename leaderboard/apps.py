@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class LeaderboardConfig(AppConfig):
     name = "leaderboard"
     verbose_name = _("Leaderboard")
+
+    def ready(self) -> None:
+        from leaderboard import receivers  # noqa: F401 - connects the receivers

@@ -93,6 +93,15 @@ class User(AbstractUser):
         _("role"), max_length=10, choices=Role, default=Role.AGENT, db_index=True
     )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
+    board_alias = models.CharField(
+        _("name on public boards"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Shown instead of your name on TVs and shared boards. Leave "
+            "empty to show your name."
+        ),
+    )
 
     objects = UserManager()
 
@@ -114,6 +123,11 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return str(self)
+
+    @property
+    def public_name(self) -> str:
+        """The name for boards everyone can see: the alias, if the person chose one."""
+        return self.board_alias or self.name
 
     @property
     def initials(self) -> str:

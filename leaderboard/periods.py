@@ -1,0 +1,40 @@
+"""Weeks (from Monday), months and all time, in the center's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+ALL_TIME_START = date(2000, 1, 1)
+
+
+def period_start(period: str, day: date) -> date:
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return ALL_TIME_START
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(
+        datetime.combine(day + timedelta(days=1), time.min)
+    )
+
+
+def period_bounds(period: str, day: date) -> tuple[datetime, datetime | None]:
+    """[start, end) of the period holding ``day``; all time has no end."""
+    start = period_start(period, day)
+    begin = day_bounds(start)[0]
+    if period == "week":
+        return begin, day_bounds(start + timedelta(days=6))[1]
+    if period == "month":
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return begin, day_bounds(following - timedelta(days=1))[1]
+    return begin, None
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,238 @@
+"""Rankings from the running totals: a fixed number of queries, however many
+people and ledger entries there are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from leaderboard.models import PointEntry, PointTotal, StarThreshold
+from leaderboard.periods import period_start, today
+from people.models import Role, Team, User
+
+PUBLIC_TOP = 10
+AROUND = 2
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    points: int
+    person_id: int
+    name: str
+    public_name: str
+    initials: str
+    avatar: str
+    team_name: str
+    stars: int
+    # Places gained since yesterday (negative: lost); None: new today, or the
+    # period began today.
+    movement: int | None
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    rank: int
+    team_id: int
+    name: str
+    points: int
+    members: int
+    average: float
+
+
+def stars_for(points: int, thresholds: list[tuple[int, int]]) -> int:
+    """Stars for a month's points, given (stars, min_points) thresholds."""
+    earned = 0
+    for stars, needed in thresholds:
+        if points >= needed:
+            earned = max(earned, stars)
+    return earned
+
+
+def thresholds() -> list[tuple[int, int]]:
+    return list(StarThreshold.objects.values_list("stars", "min_points"))
+
+
+def _totals(period: str, day: date, people=None):
+    totals = PointTotal.objects.filter(
+        period=period, starts_on=period_start(period, day), person__isnull=False
+    )
+    if people is not None:
+        totals = totals.filter(person__in=people)
+    return totals
+
+
+def _earned_today(day: date) -> dict[int, int]:
+    return dict(
+        PointEntry.objects.on_day(day)
+        .values("person_id")
+        .annotate(points=Sum("points"))
+        .values_list("person_id", "points")
+    )
+
+
+def people_ranking(
+    period: str,
+    *,
+    day: date | None = None,
+    limit: int = PUBLIC_TOP,
+    scope: Q | None = None,
+) -> list[Row]:
+    """The top ``limit`` people (ties share a rank) with their movement."""
+    day = day or today()
+    base = _totals(period, day).filter(points__gt=0)
+    if scope is not None:
+        base = base.filter(scope)
+    rows = list(
+        base.select_related("person", "person__team").order_by("-points", "person_id")[
+            :limit
+        ]
+    )
+    return _rows(period, day, base, rows)
+
+
+def around(person: User, period: str, *, day: date | None = None) -> list[Row]:
+    """The person's own place and the places just above and below: for their
+    own screen only, never a public board."""
+    day = day or today()
+    base = _totals(period, day).filter(points__gt=0)
+    mine = base.filter(person=person).first()
+    if mine is None:
+        return []
+    above = list(
+        base.filter(
+            Q(points__gt=mine.points) | Q(points=mine.points, person_id__lt=person.pk)
+        )
+        .select_related("person", "person__team")
+        .order_by("points", "-person_id")[:AROUND]
+    )[::-1]
+    below = list(
+        base.filter(
+            Q(points__lt=mine.points) | Q(points=mine.points, person_id__gt=person.pk)
+        )
+        .select_related("person", "person__team")
+        .order_by("-points", "person_id")[:AROUND]
+    )
+    mine = base.select_related("person", "person__team").get(pk=mine.pk)
+    return _rows(period, day, base, [*above, mine, *below])
+
+
+def rank_of(person: User, period: str, *, day: date | None = None) -> int | None:
+    day = day or today()
+    base = _totals(period, day).filter(points__gt=0)
+    mine = base.filter(person=person).values_list("points", flat=True).first()
+    if mine is None:
+        return None
+    return base.filter(points__gt=mine).count() + 1
+
+
+def _rows(period: str, day: date, base, totals) -> list[Row]:
+    if not totals:
+        return []
+    earned = _earned_today(day) if period_start(period, day) != day else None
+    changed = {}
+    if earned:
+        changed = dict(
+            base.filter(person_id__in=list(earned)).values_list("person_id", "points")
+        )
+    levels = thresholds()
+    rows = []
+    rank_cache: dict[int, int] = {}
+    for total in totals:
+        points = total.points
+        if points not in rank_cache:
+            rank_cache[points] = base.filter(points__gt=points).count() + 1
+        movement = None
+        new = False
+        if earned is not None:
+            before = points - earned.get(total.person_id, 0)
+            if before <= 0:
+                new = True
+            else:
+                movement = (
+                    _rank_before(base, earned, changed, before) - rank_cache[points]
+                )
+        person = total.person
+        rows.append(
+            Row(
+                rank=rank_cache[points],
+                points=points,
+                person_id=person.pk,
+                name=person.name,
+                public_name=person.public_name,
+                initials=person.initials,
+                avatar=person.avatar.url
+                if person.avatar and not person.board_alias
+                else "",
+                team_name=person.team.name if person.team else "",
+                stars=stars_for(points, levels) if period == "month" else 0,
+                movement=movement,
+                new=new,
+            )
+        )
+    return rows
+
+
+def _rank_before(base, earned: dict, changed: dict, points_before: int) -> int:
+    """Where ``points_before`` would have ranked at the end of yesterday.
+
+    Only today's earners moved: count everyone ahead now, then move today's
+    earners from where they are to where they were."""
+    ahead_now = base.filter(points__gt=points_before).count()
+    ahead_now_changed = sum(1 for p in changed.values() if p > points_before)
+    ahead_before_changed = sum(
+        1 for pid, p in changed.items() if p - earned[pid] > points_before
+    )
+    return ahead_now - ahead_now_changed + ahead_before_changed + 1
+
+
+def team_ranking(
+    period: str, *, day: date | None = None, limit: int = PUBLIC_TOP
+) -> list[TeamRow]:
+    """Teams by average points per active agent, so small teams compete fairly."""
+    day = day or today()
+    totals = dict(
+        PointTotal.objects.filter(
+            period=period, starts_on=period_start(period, day), team__isnull=False
+        ).values_list("team_id", "points")
+    )
+    teams = Team.objects.annotate(
+        members=Count(
+            "members", filter=Q(members__role=Role.AGENT, members__is_active=True)
+        )
+    ).filter(members__gt=0)
+    rows = [
+        (
+            team,
+            totals.get(team.pk, 0),
+            team.members,
+            totals.get(team.pk, 0) / team.members,
+        )
+        for team in teams
+    ]
+    rows.sort(key=lambda row: (-row[3], row[0].name))
+    result = []
+    for index, (team, points, members, average) in enumerate(rows):
+        rank = index + 1
+        if result and round(average, 1) == round(result[-1].average, 1):
+            rank = result[-1].rank
+        result.append(
+            TeamRow(rank, team.pk, team.name, points, members, round(average, 1))
+        )
+    return result[:limit]
+
+
+def totals_for(person: User, *, day: date | None = None) -> dict[str, int]:
+    day = day or today()
+    found = defaultdict(int)
+    for total in PointTotal.objects.filter(person=person).filter(
+        Q(period="week", starts_on=period_start("week", day))
+        | Q(period="month", starts_on=period_start("month", day))
+        | Q(period="all")
+    ):
+        found[total.period] = total.points
+    return {"week": found["week"], "month": found["month"], "all": found["all"]}

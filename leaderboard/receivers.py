@@ -1,0 +1,34 @@
+"""Turning what happened elsewhere into points. Receivers run in the sender's
+transaction, so points and the result they come from commit together."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from contests.signals import quiz_finished
+from leaderboard import ledger
+from leaderboard.models import Source
+from people.models import User
+
+QUIZ_UNIT = 100  # quiz points per unit of the quiz rule
+
+
+@receiver(quiz_finished, dispatch_uid="leaderboard.quiz_points")
+def points_for_quiz(sender, quiz, results, team_results, **kwargs) -> None:
+    people = User.objects.in_bulk([r.user_id for r in results])
+    for result in results:
+        if result.score <= 0:
+            continue
+        ledger.award(
+            person=people[result.user_id],
+            source=Source.QUIZ,
+            reference=f"quiz:{quiz.pk}",
+            units=result.score / QUIZ_UNIT,
+            detail={
+                "title": quiz.title,
+                "rank": result.rank,
+                "players": len(results),
+                "score": result.score,
+            },
+            occurred_at=quiz.ended_at,
+        )
