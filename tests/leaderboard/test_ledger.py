@@ -31,7 +31,10 @@ def award(person, reference, units, *, source="quiz", at=NOON):
     )
 
 
-def total(owner, period, day=NOON.date()):
+TODAY = NOON.date()
+
+
+def total(owner, period, day=TODAY):
     key = {"person": owner} if hasattr(owner, "role") else {"team": owner}
     row = PointTotal.objects.filter(
         period=period, starts_on=period_start(period, day), **key
