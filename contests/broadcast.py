@@ -15,9 +15,11 @@ import asyncio
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
-from contests import stage
+from contests import signals, stage
 from contests.models import Quiz
 from people.live import FLOOR_GROUP, render_per_language
 
@@ -38,12 +40,17 @@ def send_stage(quiz_id: int) -> None:
     console = render_per_language(stage.HOST_STAGE, host_context)
     roster = render_per_language(stage.HOST_PLAYERS, host_context)
     console = {code: html + roster[code] for code, html in console.items()}
+    audience = render_per_language(stage.AUDIENCE_STAGE, context)
     layer = get_channel_layer()
 
     async def send() -> None:
         await layer.group_send(
             quiz.group(),
             {"type": "quiz.stage", "version": quiz.version, "html": players},
+        )
+        await layer.group_send(
+            audience_group(quiz.pk),
+            {"type": "quiz.audience", "version": quiz.version, "html": audience},
         )
         await layer.group_send(
             quiz.host_group(),
@@ -151,17 +158,32 @@ async def _flush_count(quiz_id: int) -> None:
         await asyncio.sleep(ANSWERED_EVERY_S)
     finally:
         _pending_counts.pop(quiz_id, None)
-    html = await database_sync_to_async(_answered_fragment)(quiz_id)
-    if html:
+    fragments = await database_sync_to_async(_answered_fragments)(quiz_id)
+    if fragments:
+        console, audience = fragments
         layer = get_channel_layer()
         await layer.group_send(
-            f"contest-{quiz_id}-host", {"type": "quiz.answered", "html": html}
+            f"contest-{quiz_id}-host", {"type": "quiz.answered", "html": console}
+        )
+        await layer.group_send(
+            audience_group(quiz_id), {"type": "quiz.audience", "html": audience}
         )
 
 
-def _answered_fragment(quiz_id: int) -> str:
+def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
     quiz = Quiz.objects.filter(pk=quiz_id).first()
-    return stage.answered_fragment(quiz) if quiz else ""
+    if quiz is None:
+        return None
+    console, audience = {}, {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            console[code], audience[code] = stage.answered_fragments(quiz)
+    return console, audience
+
+
+def audience_group(quiz_id: int) -> str:
+    """Screens that show the quiz to a room or a floor (wall displays)."""
+    return f"contest-{quiz_id}-audience"
 
 
 def player_removed(participant) -> None:
@@ -177,6 +199,7 @@ def live_quizzes_changed() -> None:
 
 def _send_live_now() -> None:
     quizzes = list(Quiz.objects.live().select_related("host").order_by("created_at"))
+    signals.live_quizzes_changed.send(sender=Quiz, quiz_ids=[q.pk for q in quizzes])
     html = render_per_language(stage.LIVE_NOW_PUSHED, {"live_quizzes": quizzes})
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(

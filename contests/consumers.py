@@ -191,7 +191,7 @@ class QuizConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["html"][self.language])
 
     async def quiz_answered(self, event: dict) -> None:
-        await self.send(text_data=event["html"])
+        await self.send(text_data=event["html"][self.language])
 
     async def quiz_roster(self, event: dict) -> None:
         """Someone joined or left: refresh the list soon, once for a burst."""

@@ -16,3 +16,16 @@ from django.dispatch import Signal
 #: - ``team_results``: a list of ``contests.standings.TeamStanding`` (team
 #:   average scores and ranks) when the quiz was played in team mode, else [].
 quiz_finished = Signal()
+
+#: Sent after commit whenever the set of live quizzes changes (one was
+#: created, or one ended).
+#:
+#: Arguments:
+#: - ``sender``: the ``contests.models.Quiz`` class.
+#: - ``quiz_ids``: ids of every quiz still live (in its lobby or running),
+#:   oldest first. Screens that show live quizzes to an audience follow the
+#:   group ``contests.broadcast.audience_group(quiz_id)``, which receives
+#:   ``quiz.audience`` events: ``{"type": "quiz.audience", "html": {language:
+#:   fragment}}`` with ``#audience-stage`` (whole stage) or
+#:   ``#audience-answered`` (the answered count) for htmx out-of-band swaps.
+live_quizzes_changed = Signal()

@@ -21,6 +21,8 @@ PLAYER_STAGE = "contests/_player_stage.html"
 PLAYER_ME = "contests/_player_me.html"
 PLAYER_ANSWER = "contests/_player_answer.html"
 HOST_STAGE = "contests/_host_stage.html"
+AUDIENCE_STAGE = "contests/_audience_stage.html"
+AUDIENCE_ANSWERED = "contests/_audience_answered.html"
 HOST_PLAYERS = "contests/_host_players.html"
 HOST_COUNT = "contests/_host_count.html"
 ANSWERED = "contests/_answered.html"
@@ -238,11 +240,25 @@ def host_roster_snapshot(*, quiz_id: int, language: str) -> str:
         return html
 
 
-def answered_fragment(quiz: Quiz) -> str:
+def answered_fragments(quiz: Quiz) -> tuple[str, str]:
+    """("N of M answered") for the host console and for TVs."""
     question = quiz.current_question()
-    answered = standings.answered_count(question.pk) if question else 0
-    players = quiz.participants.playing().count()
-    return render_to_string(ANSWERED, {"answered": answered, "players": players})
+    context = {
+        "answered": standings.answered_count(question.pk) if question else 0,
+        "players": quiz.participants.playing().count(),
+    }
+    return (
+        render_to_string(ANSWERED, context),
+        render_to_string(AUDIENCE_ANSWERED, context),
+    )
+
+
+def audience_snapshot(*, quiz_id: int, language: str) -> str:
+    """The quiz as a TV shows it, for a screen that tunes in mid-quiz."""
+    with translation.override(language):
+        return render_to_string(
+            AUDIENCE_STAGE, stage_context(Quiz.objects.get(pk=quiz_id))
+        )
 
 
 def notice(message: str, *, level: str = "error") -> str:

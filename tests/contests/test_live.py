@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from contests import clock
+from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER
 from contests.models import Answer, Quiz
 from tests.sockets import connect
@@ -256,5 +258,35 @@ async def test_the_host_closes_a_question_early_without_revealing(
     await send(player, action="answer", position=0, choice="0")
     refusal = await player.receive_from()
     assert "Time is up: your answer reached the server after the deadline" in refusal
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
+async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reveal(
+    quiz, trainer, players
+):
+    layer = get_channel_layer()
+    screen = await layer.new_channel()
+    await layer.group_add(audience_group(quiz.pk), screen)
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(player, action="answer", position=0, choice="0")
+    await player.receive_from()
+    before = []
+    async with asyncio.timeout(3):
+        while not any(
+            "audience-answered" in m["html"]["en"] and "1 of 3" in m["html"]["en"]
+            for m in before
+        ):
+            before.append(await layer.receive(screen))
+    for message in before:
+        for secret in SECRETS:
+            assert secret not in message["html"]["zh-hans"] + message["html"]["en"]
+    await send(host, action="reveal")
+    async with asyncio.timeout(3):
+        while True:
+            message = await layer.receive(screen)
+            if 'data-phase="revealed"' in message["html"]["en"]:
+                break
+    assert "is-correct" in message["html"]["en"]
     for socket in (host, player, *others):
         await socket.disconnect()

@@ -13,6 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from leaderboard.periods import day_bounds
 
+__all__ = [
+    "AppendOnly",
+    "AwardScope",
+    "Period",
+    "PointEntry",
+    "PointRule",
+    "PointTotal",
+    "RuleChange",
+    "ServiceStarAward",
+    "Source",
+    "StarThreshold",
+]
+
 
 class Source(models.TextChoices):
     QUIZ = "quiz", _("Knowledge quiz")

@@ -1,0 +1,5 @@
+"""displays models (being written)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
