@@ -7,9 +7,10 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
 from contests.routing import websocket_urlpatterns as contest_websockets
+from leaderboard.routing import websocket_urlpatterns as board_websockets
 from people.routing import websocket_urlpatterns as people_websockets
 
-websocket_urlpatterns = [*people_websockets, *contest_websockets]
+websocket_urlpatterns = [*people_websockets, *contest_websockets, *board_websockets]
 
 
 def build_websocket_application():

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("training/", include("training.urls")),
     path("", include("contests.urls")),
+    path("", include("leaderboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -190,8 +190,19 @@ def _rank_before(base, earned: dict, changed: dict, points_before: int) -> int:
     return ahead_now - ahead_now_changed + ahead_before_changed + 1
 
 
+def movers(
+    *, day: date | None = None, limit: int = 5, scope: Q | None = None
+) -> list[Row]:
+    """This week's biggest gains: who earned the most points since Monday."""
+    return people_ranking("week", day=day, limit=limit, scope=scope)
+
+
 def team_ranking(
-    period: str, *, day: date | None = None, limit: int = PUBLIC_TOP
+    period: str,
+    *,
+    day: date | None = None,
+    limit: int = PUBLIC_TOP,
+    site_id: int | None = None,
 ) -> list[TeamRow]:
     """Teams by average points per active agent, so small teams compete fairly."""
     day = day or today()
@@ -205,6 +216,8 @@ def team_ranking(
             "members", filter=Q(members__role=Role.AGENT, members__is_active=True)
         )
     ).filter(members__gt=0)
+    if site_id is not None:
+        teams = teams.filter(site_id=site_id)
     rows = [
         (
             team,
