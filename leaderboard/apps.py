@@ -10,3 +10,7 @@ class LeaderboardConfig(AppConfig):
 
     def ready(self) -> None:
         from leaderboard import receivers  # noqa: F401 - connects the receivers
+        from leaderboard.home import points_panel
+        from people import panels
+
+        panels.register("leaderboard.points", points_panel, order=20)

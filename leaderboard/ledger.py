@@ -92,8 +92,12 @@ def record(
 
 
 @transaction.atomic
-def reverse(*, entry: PointEntry, why: str) -> PointEntry | None:
-    """Cancel an entry with an opposite one in the same period. Once only."""
+def reverse(*, entry: PointEntry, why: str, **facts) -> PointEntry | None:
+    """Cancel an entry with an opposite one in the same period. Once only.
+
+    ``why`` is a key of leaderboard.reasons.REVERSALS (shown translated) or
+    plain text; ``facts`` fill the reason (e.g. who hid a kudos).
+    """
     if entry.reverses_id is not None:
         return None
     return record(
@@ -101,7 +105,7 @@ def reverse(*, entry: PointEntry, why: str) -> PointEntry | None:
         source=entry.source,
         reference=f"{entry.reference}:reversed",
         points=-entry.points,
-        detail={**entry.detail, "reversal": why},
+        detail={**entry.detail, **facts, "reversal": why},
         occurred_at=entry.occurred_at,
         reverses=entry,
     )

@@ -212,18 +212,18 @@ def team_ranking(
         ).values_list("team_id", "points")
     )
     teams = Team.objects.annotate(
-        members=Count(
+        agent_count=Count(
             "members", filter=Q(members__role=Role.AGENT, members__is_active=True)
         )
-    ).filter(members__gt=0)
+    ).filter(agent_count__gt=0)
     if site_id is not None:
         teams = teams.filter(site_id=site_id)
     rows = [
         (
             team,
             totals.get(team.pk, 0),
-            team.members,
-            totals.get(team.pk, 0) / team.members,
+            team.agent_count,
+            totals.get(team.pk, 0) / team.agent_count,
         )
         for team in teams
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from leaderboard.models import PointEntry, Source
+from leaderboard.models import Heart, PointEntry, Source
 
 TEMPLATES = {
     Source.QUIZ: lambda: _(
@@ -20,10 +20,19 @@ TEMPLATES = {
 }
 
 
+REVERSALS = {
+    "kudos_hidden": lambda: _("the kudos was hidden by %(by)s"),
+    "csat_replaced": lambda: _("a newer satisfaction file replaced this one"),
+}
+
+
 def reason(entry: PointEntry) -> str:
     template = TEMPLATES.get(entry.source)
+    detail = entry.detail
+    if entry.source == Source.KUDOS and detail.get("heart") in Heart.values:
+        detail = {**detail, "heart": Heart(detail["heart"]).label}
     try:
-        text = template() % entry.detail if template else entry.get_source_display()
+        text = template() % detail if template else entry.get_source_display()
     except (KeyError, TypeError, ValueError):
         text = entry.get_source_display()
     if "capped_from" in entry.detail:
@@ -31,10 +40,13 @@ def reason(entry: PointEntry) -> str:
             "(daily cap reached: %(points)s points would have been earned)"
         ) % {"points": entry.detail["capped_from"]}
     if entry.reverses_id:
-        text = _("Correction: %(why)s — %(reason)s") % {
-            "why": entry.detail.get("reversal", ""),
-            "reason": text,
-        }
+        why = entry.detail.get("reversal", "")
+        if why in REVERSALS:
+            try:
+                why = REVERSALS[why]() % entry.detail
+            except (KeyError, TypeError, ValueError):
+                why = ""
+        text = _("Correction: %(why)s — %(reason)s") % {"why": why, "reason": text}
     return text
 
 

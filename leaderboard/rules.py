@@ -8,7 +8,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from leaderboard.models import PointRule, RuleChange, Source
+from leaderboard.models import PointRule, RuleChange, Source, StarThreshold
 
 # What one unit is, per source, and the rule a new center starts with.
 UNITS = {
@@ -48,7 +48,8 @@ def all_rules() -> list[PointRule]:
 
 def _snapshot(rule: PointRule) -> dict:
     fields = model_to_dict(rule, fields=["weight", "daily_cap"])
-    return {"weight": str(fields["weight"]), "daily_cap": fields["daily_cap"]}
+    weight = Decimal(str(fields["weight"])).quantize(Decimal("0.01"))
+    return {"weight": str(weight), "daily_cap": fields["daily_cap"]}
 
 
 @transaction.atomic
@@ -65,3 +66,12 @@ def change_rule(
         rule.save(update_fields=["weight", "daily_cap", "updated_at"])
         RuleChange.objects.create(rule=rule, changed_by=by, before=before, after=after)
     return rule
+
+
+@transaction.atomic
+def set_thresholds(thresholds: dict[int, int]) -> None:
+    """Points needed in a month for each number of stars (1 to 5)."""
+    for stars, min_points in thresholds.items():
+        StarThreshold.objects.update_or_create(
+            stars=stars, defaults={"min_points": min_points}
+        )

@@ -85,3 +85,11 @@ class StaffForm(forms.ModelForm):
                 _("Another colleague has this employee number.")
             )
         return number
+
+
+class BoardNameForm(forms.ModelForm):
+    """The name a person shows on TVs and shared boards."""
+
+    class Meta:
+        model = User
+        fields = ["board_alias"]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("notices/", views.notice_create, name="notice_create"),
     path("roster/", views.roster, name="roster"),
+    path("manage/", views.manage, name="manage"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),

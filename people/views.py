@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people import panels, services
-from people.forms import AvatarForm, NoticeForm, StaffForm, TeamForm
+from people.forms import AvatarForm, BoardNameForm, NoticeForm, StaffForm, TeamForm
 from people.models import Notice, Role, Team, User
 from people.permissions import manager_required, trainer_required
 
@@ -45,7 +45,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     form = AvatarForm()
-    if request.method == "POST":
+    alias_form = BoardNameForm(instance=request.user)
+    if request.method == "POST" and "board_alias" in request.POST:
+        alias_form = BoardNameForm(request.POST, instance=request.user)
+        if alias_form.is_valid():
+            alias_form.save()
+            messages.success(request, _("Your name on public boards is saved."))
+            return redirect("people:profile")
+    elif request.method == "POST":
         if "remove" in request.POST:
             services.change_avatar(user=request.user, image=None)
             messages.success(request, _("Your photo was removed."))
@@ -55,7 +62,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.change_avatar(user=request.user, image=form.cleaned_data["avatar"])
             messages.success(request, _("Your new photo is saved."))
             return redirect("people:profile")
-    return render(request, "people/profile.html", {"form": form})
+    return render(
+        request, "people/profile.html", {"form": form, "alias_form": alias_form}
+    )
 
 
 @trainer_required
@@ -91,6 +100,13 @@ def roster(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/roster.html", {"teams": teams, "unassigned": unassigned}
     )
+
+
+@manager_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    """The manager's hub: teams, points, stars, satisfaction, displays."""
+    return render(request, "people/manage.html")
 
 
 @manager_required

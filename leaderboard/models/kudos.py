@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["HEART_HINTS", "Heart", "Kudos"]
+__all__ = ["HEART_HINTS", "MAX_MESSAGE", "Heart", "Kudos"]
 
 MAX_MESSAGE = 200
 

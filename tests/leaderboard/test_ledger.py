@@ -105,7 +105,7 @@ def test_rule_changes_apply_to_new_points_and_are_logged(agent, manager):
     ]
     change = rule.changes.get()
     assert change.before == {"weight": "1.00", "daily_cap": 100}
-    assert change.after == {"weight": "2", "daily_cap": None}
+    assert change.after == {"weight": "2.00", "daily_cap": None}
     assert change.changed_by == manager
 
 

@@ -1,0 +1,127 @@
+"""The leaderboard pages: top N in public, one's own place in private, rules
+and service stars for managers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from leaderboard import ledger, stars
+from leaderboard.models import PointRule, RuleChange, ServiceStarAward, StarThreshold
+from tests.factories import make_user
+
+
+def give(person, points, reference, at=None):
+    return ledger.award(
+        person=person,
+        source="quiz",
+        reference=reference,
+        units=points,
+        detail={"title": "擂台赛", "rank": 1, "players": 9, "score": points * 100},
+        occurred_at=at or timezone.now(),
+    )
+
+
+def en(client, name, *args, **params):
+    return client.get(reverse(name, args=args), params, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_shared_board_shows_the_top_ten_only_and_my_place_privately(client, team):
+    people = [make_user(team=team, display_name=f"第{n:02d}名") for n in range(1, 16)]
+    for n, person in enumerate(people):
+        give(person, 100 - n, f"quiz:{n}")
+    last = people[-1]
+    client.force_login(last)
+    page = en(client, "leaderboard:board", period="month").content.decode()
+    top, mine = page.split("Where you stand")
+    assert "第01名" in top and "第10名" in top and "第11名" not in top
+    assert "第15名" in mine and "第13名" in mine and "第01名" not in mine
+    ranks = [int(r) for r in re.findall(r'<span class="rank">(\d+)</span>', top)]
+    assert max(ranks) <= 10
+
+
+def test_an_alias_replaces_the_name_on_shared_boards_only(client, agent):
+    agent.board_alias = "微笑天使"
+    agent.save()
+    give(agent, 50, "quiz:1")
+    client.force_login(make_user())
+    page = en(client, "leaderboard:board").content.decode()
+    assert (
+        "微笑天使" in page
+        and agent.display_name not in page.split("Where you stand")[0]
+    )
+
+
+def test_my_points_lists_every_entry_with_its_reason_and_link(client, agent):
+    give(agent, 12, "quiz:7")
+    give(agent, 3, "quiz:8", at=timezone.now() - timedelta(days=400))
+    client.force_login(agent)
+    page = en(client, "leaderboard:my_points").content.decode()
+    assert "Quiz “擂台赛”: #1 of 9 with 1200 quiz points" in page
+    assert reverse("contests:my_result", args=[7]) in page
+    totals = re.findall(r'<span class="total-value">(\d+)</span>', page)
+    assert totals == ["12", "12", "15"]
+
+
+def test_managers_change_rules_and_thresholds_and_every_change_is_logged(
+    client, manager, trainer
+):
+    client.force_login(trainer)
+    assert client.get(reverse("leaderboard:rules")).status_code == 403
+    client.force_login(manager)
+    form = en(client, "leaderboard:rules").content.decode()
+    data = {
+        name: value
+        for name, value in re.findall(r'name="([\w-]+)" value="([^"]*)"', form)
+        if name != "csrfmiddlewaretoken"
+    }
+    data["quiz-weight"] = "2.5"
+    data.update({f"stars-stars_{n}": str(n * 100) for n in range(1, 6)})
+    response = client.post(reverse("leaderboard:rules"), data)
+    assert response.status_code == 302
+    assert PointRule.objects.get(source="quiz").weight == 2.5
+    assert RuleChange.objects.get().after["weight"] == "2.50"
+    assert StarThreshold.objects.get(stars=5).min_points == 500
+    data.update({"stars-stars_2": "50"})  # fewer than one star needs
+    refused = client.post(reverse("leaderboard:rules"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "Each star needs more points than the one before." in refused.content.decode()
+    )
+
+
+def test_service_stars_are_proposed_from_the_month_and_confirmed_once(
+    client, manager, team, other_team
+):
+    october = timezone.make_aware(datetime(2026, 10, 15, 12))
+    best, second, other = (
+        make_user(team=team),
+        make_user(team=team),
+        make_user(team=other_team),
+    )
+    give(best, 90, "quiz:1", at=october)
+    give(second, 40, "quiz:1", at=october)
+    give(other, 70, "quiz:1", at=october)
+    awards = {(a.scope, a.team_id): a for a in stars.propose(date(2026, 10, 1))}
+    assert awards[("center", None)].person == best
+    assert awards[("team", team.pk)].person == best
+    assert awards[("team", other_team.pk)].person == other
+    assert awards[("star_team", other_team.pk)].points == 70.0
+    client.force_login(manager)
+    center = awards[("center", None)]
+    client.post(reverse("leaderboard:star_confirm", args=[center.pk]))
+    client.post(reverse("leaderboard:star_confirm", args=[center.pk]))
+    center.refresh_from_db()
+    assert center.confirmed_by == manager
+    give(second, 100, "quiz:2", at=october)  # late points change open proposals only
+    stars.propose(date(2026, 10, 1))
+    assert ServiceStarAward.objects.get(pk=center.pk).person == best
+    assert ServiceStarAward.objects.get(scope="team", team=team).person == second
+
+
+def test_agents_cannot_open_manager_pages(client, agent):
+    client.force_login(agent)
+    for name in ["leaderboard:rules", "leaderboard:stars", "people:manage"]:
+        assert client.get(reverse(name)).status_code == 403, name
