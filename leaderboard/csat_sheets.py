@@ -1,14 +1,14 @@
-"""CSAT files: reading one month's results from .xlsx or .csv, and the
+"""CSAT files: from an .xlsx or .csv file's bytes to named cells, and the
 template to fill in.
 
-``read_csat`` turns a file's bytes into rows or row problems, numbered as
-Excel shows them (the header is row 1), without touching the database.
-Messages come out in the active language.
+``read_sheet`` finds the header row (Chinese or English names, any order)
+and returns each filled row's cells by column, numbered as Excel shows them
+(the header is row 1). What the cells must hold is leaderboard.csat.
 
 The reading follows training.spreadsheets (the same encodings, size and zip
 checks) but is written again here rather than imported: those helpers are
-private, stop at the question bank's 2000 rows and turn every cell into text,
-while a CSAT file needs the raw cells (Excel dates, numbers).
+private, stop at the question bank's 2000 rows and turn every cell into
+text, while a CSAT file needs 10000 rows and the raw cells (Excel dates).
 """
 
 from __future__ import annotations
@@ -19,22 +19,23 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from training.sheet_columns import fold
-from training.spreadsheets import RowProblem, UnreadableFile
+from training.spreadsheets import UnreadableFile
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+# A 5 MB .xlsx can inflate a hundredfold; 10000 rows of five cells stay far
+# below this.
 MAX_UNZIPPED_XML_BYTES = 40 * 1024 * 1024
-MAX_COUNT = 1_000_000  # ratings of one agent in one month; more is a typo
 HEADER_SEARCH_ROWS = 5
 
 
@@ -68,39 +69,20 @@ HEADER_KEYS = {
     for column in COLUMNS
     for alias in (column.zh, column.en, column.zh + column.en, *column.aliases)
 } | {fold(column.en + column.zh): column.key for column in COLUMNS}
-COUNT_LABELS = {
-    "rated": gettext_lazy("Rated calls"),
-    "satisfied": gettext_lazy("Satisfied calls"),
-}
-
-
-# Reading -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CsatRow:
-    row: int  # as Excel numbers it, the header being row 1
-    employee_number: str
-    rated: int
-    satisfied: int
 
 
 @dataclass
-class CsatReading:
-    period: date | None = None
-    rows: list[CsatRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+class Sheet:
+    # (Excel row number, {column key: raw cell value}) for each filled row.
+    rows: list[tuple[int, dict]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    # Every row's employee number, bad rows too, so unknown people are
-    # reported together with the other problems.
-    employee_numbers: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_csat(data: bytes, *, today: date | None = None) -> CsatReading:
-    """One month's rows from an .xlsx or .csv file, or every problem in it.
+def read_sheet(data: bytes) -> Sheet:
+    """The filled rows under the header, cells by column key.
 
-    Raises UnreadableFile when the file is too large, is not a spreadsheet or
-    has no usable header row.
+    Raises UnreadableFile when the file is too large or too long, is not a
+    spreadsheet, or has no header row naming the required columns.
     """
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFile(_("The file is larger than 5 MB. Split it into parts."))
@@ -115,7 +97,34 @@ def read_csat(data: bytes, *, today: date | None = None) -> CsatReading:
         )
     else:
         rows = _csv_rows(data)
-    return _read_table(rows, today or timezone.localdate())
+    if not rows:
+        raise UnreadableFile(_("The file is empty."))
+    header_at, columns, ignored = _find_header(rows)
+    below = rows[header_at + 1 :]
+    if len(below) > MAX_ROWS:
+        raise UnreadableFile(
+            _("The file has more than %(limit)s rows: import it in parts.")
+            % {"limit": MAX_ROWS}
+        )
+    sheet = Sheet(ignored_columns=ignored)
+    for number, cells in below:
+        named = {
+            key: cells[index] if index < len(cells) else None
+            for key, index in columns.items()
+        }
+        sheet.rows.append((number, named))
+    return sheet
+
+
+def cell_text(value) -> str:
+    """A cell as people read it: 1023.0 as 1023, full-width forms folded."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime) and value.time() == time():
+        value = value.date()
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def _not_a_spreadsheet() -> str:
@@ -132,7 +141,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
         if unzipped > MAX_UNZIPPED_XML_BYTES:
             raise UnreadableFile(_("The workbook is too large to read."))
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # styles openpyxl skips
+            warnings.simplefilter("ignore")  # about Excel features openpyxl skips
             # Read-only streams the cells: a stray cell far down costs a loop.
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
@@ -144,8 +153,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     except UnreadableFile:
         raise
     except Exception:
-        # A damaged or foreign zip fails inside openpyxl in many ways; to the
-        # manager they all mean the same thing.
+        # A damaged or foreign zip (a .docx, say) fails inside openpyxl in many
+        # ways; to the manager they all mean the same thing.
         raise UnreadableFile(_not_a_spreadsheet()) from None
 
 
@@ -158,8 +167,8 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
             continue
     else:
         raise UnreadableFile(_not_a_spreadsheet())
-    # Pictures, PDFs and the like decode as text now and then; control
-    # characters give them away.
+    # GB18030 decodes almost any bytes, so a picture or a PDF can come out as
+    # "text"; control characters give it away.
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
         raise UnreadableFile(_not_a_spreadsheet())
     first_line = text.split("\n", 1)[0]
@@ -190,7 +199,7 @@ def _find_header(rows: list[tuple[int, list]]) -> tuple[int, dict, list[str]]:
         columns: dict[str, int] = {}
         ignored = []
         for index, value in enumerate(cells):
-            text = _text(value)
+            text = cell_text(value)
             key = HEADER_KEYS.get(fold(text))
             if key is None:
                 if text:
@@ -215,210 +224,136 @@ def _find_header(rows: list[tuple[int, list]]) -> tuple[int, dict, list[str]]:
     )
 
 
-def _read_table(rows: list[tuple[int, list]], today: date) -> CsatReading:
-    if not rows:
-        raise UnreadableFile(_("The file is empty."))
-    header_at, columns, ignored = _find_header(rows)
-    data_rows = rows[header_at + 1 :]
-    if len(data_rows) > MAX_ROWS:
-        raise UnreadableFile(
-            _("The file has more than %(limit)s rows: import it in parts.")
-            % {"limit": MAX_ROWS}
-        )
-    reading = CsatReading(ignored_columns=ignored)
-    parsed = []
-    for number, cells in data_rows:
-        named = {
-            key: (cells[index] if index < len(cells) else None)
-            for key, index in columns.items()
-        }
-        if all(named[key] in (None, "") for key in REQUIRED):
-            continue  # a remark in the name column, say: nothing to import
-        parsed.append(_parse_row(number, named, today))
-    if not parsed:
-        raise UnreadableFile(_("The file has no results under the header row."))
-    reading.period = _file_period(parsed)
-    _check_one_period(parsed, reading.period)
-    _check_duplicates(parsed)
-    for row in parsed:
-        if row["number"]:
-            reading.employee_numbers.append((row["row"], row["number"]))
-        if row["reasons"]:
-            reading.problems.append(RowProblem(row["row"], row["reasons"]))
-        else:
-            reading.rows.append(
-                CsatRow(row["row"], row["number"], row["rated"], row["satisfied"])
+# The template ----------------------------------------------------------------
+
+# "/" is not allowed in a sheet name, so the two languages sit side by side.
+RESULTS_SHEET = "满意度 CSAT"
+INSTRUCTIONS_SHEET = "说明 Instructions"
+HEADER_FILL = PatternFill("solid", fgColor="E3F1F0")
+WIDTHS = {"employee_number": 18, "name": 14, "period": 12}
+
+
+def _instructions(min_ratings: int, prior_weight: int) -> list[tuple[str, str, str]]:
+    return [
+        (
+            "工号 employee number",
+            "员工在系统里的工号，须是在职人员。每人一行。",
+            "The person's employee number in ServiceStar; active staff only. "
+            "One row per person.",
+        ),
+        ("姓名 name", "可不填，只便于核对，导入时不读取。", "Optional, not read."),
+        (
+            "周期 period",
+            "统计月份，写成 2026-10（也可写 2026/10、2026年10月或日期）。"
+            "一个文件只能有一个月份。",
+            "The month, written 2026-10 (2026/10, 2026年10月 or a date work "
+            "too). One month per file.",
+        ),
+        (
+            "评价数 rated calls",
+            "该月客户参与满意度评价的通话数，非负整数。",
+            "Calls the customer rated that month, a whole number, 0 or more.",
+        ),
+        (
+            "满意数 satisfied calls",
+            "其中评价为满意的通话数，不能大于评价数。",
+            "Of those, the calls rated satisfied; at most the rated calls.",
+        ),
+        ("", "", ""),
+        (
+            "",
+            "第 1 行是表头，中文或英文列名都可以，列的顺序不限。只读取第一个工作表。",
+            "Row 1 holds the column names, in Chinese or English, in any order. "
+            "Only the first sheet is read.",
+        ),
+        (
+            "",
+            "只要有一行有误，整个文件都不会导入。请按提示的行号改正后重新导入。",
+            "If any row has a problem, nothing is imported: fix the rows "
+            "listed and import again.",
+        ),
+        (
+            "",
+            "再次导入同一月份会替换该月之前导入的满意度积分，不会重复计分。",
+            "Importing a month again replaces that month's earlier CSAT points; "
+            "they never add up twice.",
+        ),
+        (
+            "",
+            f"评价数少于 {min_ratings} 的员工当月没有满意度积分。其余员工的满意率"
+            f"按评价数向全中心平均值校正（相当于加上 {prior_weight} 个按平均满意率"
+            "计的评价），校正后每超过 80% 一个百分点得一个积分单位。",
+            f"People with fewer than {min_ratings} rated calls get no CSAT points "
+            "that month. Everyone else's rate is pulled toward the center "
+            f"average (as if {prior_weight} ratings at the average were added); "
+            "each percentage point of the adjusted rate above 80% is one unit.",
+        ),
+        (
+            "",
+            f"每个文件最多 {MAX_ROWS} 行、5 MB。也可以另存为 CSV（UTF-8 或 GB18030 "
+            "编码）导入。",
+            f"Up to {MAX_ROWS} rows and 5 MB per file. A CSV file (UTF-8 or "
+            "GB18030) imports too.",
+        ),
+    ]
+
+
+EXAMPLE = [
+    ("示例 Example", "", "", "", ""),
+    tuple(column.header for column in COLUMNS),
+    ("10023", "李晓婷", "2026-10", 186, 171),
+    ("10024", "王佳怡", "2026-10", 12, 12),
+]
+
+
+def template_workbook(*, min_ratings: int, prior_weight: int) -> bytes:
+    """An empty results sheet and the instructions, in Chinese and English."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = RESULTS_SHEET
+    sheet.append([column.header for column in COLUMNS])
+    _style_header(sheet[1])
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS.get(column.key, 16)
+        if column.key in ("employee_number", "period"):
+            # Text cells keep an employee number's leading zeros and stop
+            # Excel from turning 2026-10 into a date.
+            sheet.column_dimensions[letter].number_format = "@"
+        if column.key in ("rated", "satisfied"):
+            check = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                error="请填写非负整数。Enter a whole number, 0 or more.",
+                showErrorMessage=True,
             )
-    return reading
+            check.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+            sheet.add_data_validation(check)
+    sheet.freeze_panes = "A2"
+
+    notes = book.create_sheet(INSTRUCTIONS_SHEET)
+    notes.append(["列 Column", "说明", "Explanation"])
+    _style_header(notes[1])
+    for line in _instructions(min_ratings, prior_weight):
+        notes.append(line)
+    for letter, width in zip("ABC", (22, 60, 70), strict=True):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    notes.append([])
+    first_example = notes.max_row + 1
+    for line in EXAMPLE:
+        notes.append(list(line))
+    notes.cell(row=first_example, column=1).font = Font(bold=True)
+    _style_header(notes[first_example + 1])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-def _parse_row(number: int, cells: dict, today: date) -> dict:
-    reasons: list[str] = []
-    employee_number = _text(cells["employee_number"])
-    if not employee_number:
-        reasons.append(_("The employee number is empty."))
-    period = None
-    raw_period = cells["period"]
-    if raw_period in (None, ""):
-        reasons.append(_("The period is empty."))
-    else:
-        period = parse_period(raw_period)
-        if period is None:
-            reasons.append(
-                _("The period “%(period)s” is not a month: write it as 2026-10.")
-                % {"period": _text(raw_period)}
-            )
-        elif period > today.replace(day=1):
-            reasons.append(
-                _("The month %(period)s has not started yet.")
-                % {"period": f"{period:%Y-%m}"}
-            )
-            period = None
-    counts = {}
-    for key in ("rated", "satisfied"):
-        counts[key], reason = _count(cells[key], COUNT_LABELS[key])
-        if reason:
-            reasons.append(reason)
-    if None not in counts.values() and counts["satisfied"] > counts["rated"]:
-        reasons.append(
-            _("More satisfied calls (%(satisfied)s) than rated calls (%(rated)s).")
-            % counts
-        )
-    return {
-        "row": number,
-        "number": employee_number,
-        "period": period,
-        "reasons": reasons,
-        **counts,
-    }
-
-
-def _file_period(parsed: list[dict]) -> date | None:
-    """The month most rows name (the first named wins a tie)."""
-    periods = Counter(row["period"] for row in parsed if row["period"])
-    return periods.most_common(1)[0][0] if periods else None
-
-
-def _check_one_period(parsed: list[dict], period: date | None) -> None:
-    # A re-import replaces a whole month, so a file holds exactly one month:
-    # a stray row of another month would otherwise wipe or mix that month.
-    for row in parsed:
-        if row["period"] and row["period"] != period:
-            row["reasons"].append(
-                _(
-                    "This row is for %(period)s but the file is for %(file_period)s: "
-                    "import one month per file."
-                )
-                % {"period": f"{row['period']:%Y-%m}", "file_period": f"{period:%Y-%m}"}
-            )
-
-
-def _check_duplicates(parsed: list[dict]) -> None:
-    rows_of: dict[str, list[int]] = {}
-    for row in parsed:
-        if row["number"]:
-            rows_of.setdefault(row["number"].casefold(), []).append(row["row"])
-    for row in parsed:
-        same = rows_of.get(row["number"].casefold(), [])
-        if len(same) > 1:
-            others = "、".join(str(n) for n in same if n != row["row"])
-            row["reasons"].append(
-                _(
-                    "Employee number %(number)s is also in row %(rows)s: "
-                    "one row per person."
-                )
-                % {"number": row["number"], "rows": others}
-            )
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime) and value.time() == time():
-        value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-_MONTH_NAMES = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_NUMERIC_MONTH = re.compile(
-    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?"
-    r"(?:\s*[-/.]?\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
-_COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")
-# What Excel writes to CSV for a month-formatted date: Oct-26, Oct 2026.
-_NAMED_MONTH = re.compile(r"([a-z]+)[\s\-/.,]*(\d{2}|\d{4})")
-
-
-def parse_period(value) -> date | None:
-    """The first day of the month a cell names, or None.
-
-    Accepts 2026-10, 2026/10, 2026.10, 2026年10月, 202610, a full date in
-    those forms, Oct-26 as Excel writes to CSV, and Excel date cells.
-    """
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        year, month = value.year, value.month
-    else:
-        text = _text(value).casefold()
-        if match := _NUMERIC_MONTH.fullmatch(text) or _COMPACT_MONTH.fullmatch(text):
-            year, month = int(match[1]), int(match[2])
-        elif (match := _NAMED_MONTH.fullmatch(text)) and match[1] in _MONTH_NAMES:
-            year, month = int(match[2]), _MONTH_NAMES[match[1]]
-            year += 2000 if year < 100 else 0
-        else:
-            return None
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        return None
-    return date(year, month, 1)
-
-
-def _count(value, label) -> tuple[int | None, str | None]:
-    if value in (None, ""):
-        return None, _("%(column)s is empty.") % {"column": label}
-    number = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str):
-        text = _text(value).replace(" ", "")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):  # 1,234
-            text = text.replace(",", "")
-        if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
-            number = int(text.split(".")[0])
-    if number is None:
-        return None, _("%(column)s “%(value)s” is not a whole number.") % {
-            "column": label,
-            "value": _text(value),
-        }
-    if number < 0:
-        return None, _("%(column)s cannot be negative.") % {"column": label}
-    if number > MAX_COUNT:
-        return None, _("%(column)s is more than %(limit)s: check the number.") % {
-            "column": label,
-            "limit": MAX_COUNT,
-        }
-    return number, None
+def _style_header(cells) -> None:
+    for cell in cells:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL

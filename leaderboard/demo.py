@@ -1,0 +1,122 @@
+"""Demo points: a month of quizzes and kudos, so the boards have a story.
+
+Idempotent: every entry has a stable reference, and kudos are found by
+sender, receiver and message.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from contests.scoring import competition_ranks
+from leaderboard import ledger
+from leaderboard.models import Heart, Kudos, Source
+from leaderboard.rules import set_thresholds
+from people.models import User
+
+THRESHOLDS = {1: 100, 2: 250, 3: 500, 4: 800, 5: 1200}
+QUIZZES = ["周一晨会快问快答", "电费账单知识擂台", "投诉处理情景赛", "十心服务规范抢答"]
+KUDOS = [
+    (
+        "agent02",
+        "agent01",
+        Heart.PATIENT,
+        "一位老人连续问了五遍电费怎么交，你每次都耐心讲清楚。",
+    ),
+    (
+        "agent03",
+        "agent07",
+        Heart.CAREFUL,
+        "工单地址核对得特别仔细，抢修队一次就找到了。",
+    ),
+    ("agent12", "agent15", Heart.WARM, "客户挂电话前说“听你说话心情都好了”。"),
+    ("agent21", "agent24", Heart.TOLERANT, "被客户骂了十分钟还能平静地把问题解决。"),
+    ("agent05", "agent09", Heart.CHEERFUL, "早班第一通电话就听得出你在微笑。"),
+    (
+        "agent18",
+        "agent11",
+        Heart.HUMBLE,
+        "主动请教老同事停电报修的新流程，还整理成了笔记分享给大家。",
+    ),
+    (
+        "agent26",
+        "agent22",
+        Heart.PERSEVERING,
+        "一个跨部门的水压投诉跟了三天，直到客户确认解决。",
+    ),
+    (
+        "agent08",
+        "agent04",
+        Heart.GENUINE,
+        "没有答应客户做不到的事，而是如实说明并给出替代方案。",
+    ),
+    (
+        "agent14",
+        "agent19",
+        Heart.FOCUSED,
+        "高峰期连续接线，每一通都没有让客户重复问题。",
+    ),
+    (
+        "agent29",
+        "agent27",
+        Heart.SINCERE,
+        "给投诉客户回访时的道歉很真诚，客户撤回了投诉。",
+    ),
+]
+
+
+@transaction.atomic
+def load(out) -> None:
+    set_thresholds(THRESHOLDS)
+    agents = {u.username: u for u in User.objects.agents()}
+    now = timezone.now()
+    chance = random.Random(2026)  # noqa: S311 - the same story every time
+    entries = 0
+    for days_ago, title in zip([20, 13, 6, 0], QUIZZES, strict=True):
+        when = now - timedelta(days=days_ago, hours=2)
+        people = [person for _name, person in sorted(agents.items())]
+        scores = [
+            chance.choice([0, 1800, 2600, 3400, 4200, 5600, 7100]) for _ in people
+        ]
+        ranks = competition_ranks(scores)
+        for person, score, rank in zip(people, scores, ranks, strict=True):
+            if not score:
+                continue
+            ledger.award(
+                person=person,
+                source=Source.QUIZ,
+                reference=f"quiz:demo-{days_ago}",
+                units=score / 100,
+                detail={
+                    "title": title,
+                    "rank": rank,
+                    "players": len(people),
+                    "score": score,
+                },
+                occurred_at=when,
+            )
+            entries += 1
+    for index, (sender, receiver, heart, message) in enumerate(KUDOS):
+        if sender not in agents or receiver not in agents:
+            continue
+        kudos, _created = Kudos.objects.get_or_create(
+            sender=agents[sender],
+            receiver=agents[receiver],
+            message=message,
+            defaults={"heart": heart, "created_at": now - timedelta(days=index % 9)},
+        )
+        ledger.award(
+            person=kudos.receiver,
+            source=Source.KUDOS,
+            reference=f"kudos:{kudos.pk}",
+            units=1,
+            detail={"sender": kudos.sender.name, "heart": kudos.heart},
+            occurred_at=kudos.created_at,
+        )
+    out.write(
+        f"Leaderboard: {entries} quiz results and {len(KUDOS)} kudos of demo points."
+    )
