@@ -13,6 +13,7 @@ django_asgi_app = get_asgi_application()
 from config.layer import claim_in_memory_layer, describe_layer  # noqa: E402
 from config.routing import build_application  # noqa: E402
 from contests import clock  # noqa: E402
+from leaderboard import live as board_live  # noqa: E402
 
 
 class StartClocks:
@@ -24,6 +25,7 @@ class StartClocks:
 
     async def __call__(self, scope, receive, send):
         clock.start()
+        board_live.start()
         return await self.app(scope, receive, send)
 
 

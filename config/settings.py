@@ -222,6 +222,11 @@ AVATAR_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# Leaderboard (README: "Limits" and docs/csat.md).
+BOARD_TOP_N = envint("BOARD_TOP_N", 10)  # public boards never show more
+CSAT_MIN_RATINGS = envint("CSAT_MIN_RATINGS", 20)  # fewer: no CSAT points
+CSAT_PRIOR_WEIGHT = envint("CSAT_PRIOR_WEIGHT", 50)  # pull toward the average
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,16 +1,19 @@
-"""Customer satisfaction (CSAT): scoring a month and importing it.
+"""Customer satisfaction (CSAT): reading a month's results, scoring them,
+importing them.
 
 A manager uploads one month's satisfaction results per agent (工号, 周期,
-评价数, 满意数); leaderboard.csat_sheets reads the file. The scoring
-functions here are pure; ``import_csat`` checks the people and writes
-everything in one transaction, replacing the month's earlier import if there
-is one. docs/csat.md explains the rules.
+评价数, 满意数). ``read_csat`` checks every row of the file without the
+database (leaderboard.csat_sheets reads the cells); the scoring functions
+are pure; ``import_csat`` checks the people and writes everything in one
+transaction, replacing the month's earlier import if there is one.
+docs/csat.md explains the rules. Messages come out in the active language.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -19,17 +22,191 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from leaderboard import ledger
-from leaderboard.csat_sheets import CsatReading
+from leaderboard.csat_sheets import REQUIRED, cell_text, parse_period, read_sheet
 from leaderboard.models import CsatImport, CsatResult, Source
 from people.models import User
-from training.spreadsheets import RowProblem
+from training.spreadsheets import RowProblem, UnreadableFile
 
 TARGET = Fraction(4, 5)  # points start above 80% satisfied
-# Stored in the ledger in English, a msgid, so it can be shown translated.
-REPLACED_WHY = gettext_noop("Replaced by a newer CSAT file for the same month")
+MAX_COUNT = 1_000_000  # ratings of one agent in one month; more is a typo
+# A key of leaderboard.reasons.REVERSALS: shown in the reader's language.
+REPLACED_WHY = "csat_replaced"
+COUNT_LABELS = {
+    "rated": gettext_lazy("Rated calls"),
+    "satisfied": gettext_lazy("Satisfied calls"),
+}
+
+
+# Reading and checking the rows (no database) --------------------------------
+
+
+@dataclass(frozen=True)
+class CsatRow:
+    row: int  # as Excel numbers it, the header being row 1
+    employee_number: str
+    rated: int
+    satisfied: int
+
+
+@dataclass
+class CsatReading:
+    period: date | None = None  # the month's first day
+    rows: list[CsatRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    # Every row's employee number, bad rows' too, so that unknown people are
+    # reported together with the other problems.
+    employee_numbers: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    row: int
+    employee_number: str
+    period: date | None
+    rated: int | None
+    satisfied: int | None
+    reasons: list[str]
+
+
+def read_csat(data: bytes, *, today: date | None = None) -> CsatReading:
+    """One month's rows from an .xlsx or .csv file, or every problem in it.
+
+    Raises UnreadableFile when the file as a whole cannot be used.
+    """
+    sheet = read_sheet(data)
+    today = today or timezone.localdate()
+    lines = [
+        _check_line(number, cells, today)
+        for number, cells in sheet.rows
+        # A remark in the name column, say: nothing to import, nothing wrong.
+        if any(cells[key] not in (None, "") for key in REQUIRED)
+    ]
+    if not lines:
+        raise UnreadableFile(_("The file has no results under the header row."))
+    reading = CsatReading(ignored_columns=sheet.ignored_columns)
+    reading.period = _check_one_month(lines)
+    _check_one_row_per_person(lines)
+    for line in lines:
+        if line.employee_number:
+            reading.employee_numbers.append((line.row, line.employee_number))
+        if line.reasons:
+            reading.problems.append(RowProblem(line.row, line.reasons))
+        else:
+            reading.rows.append(
+                CsatRow(line.row, line.employee_number, line.rated, line.satisfied)
+            )
+    return reading
+
+
+def _check_line(number: int, cells: dict, today: date) -> _Line:
+    reasons: list[str] = []
+    employee_number = cell_text(cells["employee_number"])
+    if not employee_number:
+        reasons.append(_("The employee number is empty."))
+    period = None
+    if cells["period"] in (None, ""):
+        reasons.append(_("The period is empty."))
+    elif (period := parse_period(cells["period"])) is None:
+        reasons.append(
+            _("The period “%(period)s” is not a month: write it as 2026-10.")
+            % {"period": cell_text(cells["period"])}
+        )
+    elif period > today.replace(day=1):
+        reasons.append(
+            _("The month %(period)s has not started yet.")
+            % {"period": f"{period:%Y-%m}"}
+        )
+        period = None
+    counts = {}
+    for key in ("rated", "satisfied"):
+        counts[key], reason = _count(cells[key], COUNT_LABELS[key])
+        if reason:
+            reasons.append(reason)
+    if None not in counts.values() and counts["satisfied"] > counts["rated"]:
+        reasons.append(
+            _("More satisfied calls (%(satisfied)s) than rated calls (%(rated)s).")
+            % counts
+        )
+    return _Line(number, employee_number, period, reasons=reasons, **counts)
+
+
+def _check_one_month(lines: list[_Line]) -> date | None:
+    """The month most rows name; rows naming another month are bad.
+
+    A re-import replaces a whole month, so a file holds exactly one: a stray
+    row of September in October's file would otherwise be scored with
+    October's average, or silently replace September's points.
+    """
+    months = Counter(line.period for line in lines if line.period)
+    if not months:
+        return None
+    month = months.most_common(1)[0][0]  # a tie goes to the first named
+    for line in lines:
+        if line.period and line.period != month:
+            line.reasons.append(
+                _(
+                    "This row is for %(period)s but the file is for %(month)s: "
+                    "import one month per file."
+                )
+                % {"period": f"{line.period:%Y-%m}", "month": f"{month:%Y-%m}"}
+            )
+    return month
+
+
+def _check_one_row_per_person(lines: list[_Line]) -> None:
+    rows_of: dict[str, list[int]] = {}
+    for line in lines:
+        if line.employee_number:
+            rows_of.setdefault(line.employee_number.casefold(), []).append(line.row)
+    for line in lines:
+        same = rows_of.get(line.employee_number.casefold(), [])
+        if len(same) > 1:
+            line.reasons.append(
+                _(
+                    "Employee number %(number)s is also in row %(rows)s: "
+                    "one row per person."
+                )
+                % {
+                    "number": line.employee_number,
+                    "rows": ", ".join(str(n) for n in same if n != line.row),
+                }
+            )
+
+
+def _count(value, label) -> tuple[int | None, str | None]:
+    if value in (None, ""):
+        return None, _("%(column)s is empty.") % {"column": label}
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        text = cell_text(value).replace(" ", "")
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):  # 1,234
+            text = text.replace(",", "")
+        if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+            number = int(text.split(".")[0])
+    if number is None:
+        return None, _("%(column)s “%(value)s” is not a whole number.") % {
+            "column": label,
+            "value": cell_text(value),
+        }
+    if number < 0:
+        return None, _("%(column)s cannot be negative.") % {"column": label}
+    if number > MAX_COUNT:
+        return None, _("%(column)s is more than %(limit)s: check the number.") % {
+            "column": label,
+            "limit": MAX_COUNT,
+        }
+    return number, None
+
+
+# Scoring (pure) ---------------------------------------------------------------
 
 
 def csat_settings() -> tuple[int, int]:
@@ -37,9 +214,6 @@ def csat_settings() -> tuple[int, int]:
     min_ratings = int(getattr(settings, "CSAT_MIN_RATINGS", 20))
     prior_weight = int(getattr(settings, "CSAT_PRIOR_WEIGHT", 50))
     return max(0, min_ratings), max(0, prior_weight)
-
-
-# Scoring (pure) -------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ template to fill in.
 
 ``read_sheet`` finds the header row (Chinese or English names, any order)
 and returns each filled row's cells by column, numbered as Excel shows them
-(the header is row 1). What the cells must hold is leaderboard.csat.
+(the header is row 1); ``cell_text`` and ``parse_period`` read one cell.
+What the rows must hold is checked in leaderboard.csat.
 
 The reading follows training.spreadsheets (the same encodings, size and zip
 checks) but is written again here rather than imported: those helpers are
@@ -20,7 +21,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -125,6 +126,53 @@ def cell_text(value) -> str:
     if isinstance(value, datetime) and value.time() == time():
         value = value.date()
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+_NUMERIC_MONTH = re.compile(
+    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?"
+    r"(?:\s*[-/.]?\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")
+# What Excel writes to CSV for a month-formatted date: Oct-26, Oct 2026.
+_NAMED_MONTH = re.compile(r"([a-z]{3})[a-z]*[\s\-/.,]*(\d{2}|\d{4})")
+
+
+def parse_period(value) -> date | None:
+    """The first day of the month a cell names, or None.
+
+    Accepts 2026-10, 2026/10, 2026.10, 2026年10月, 202610, a full date in
+    those forms, Oct-26 as Excel writes to CSV, and Excel date cells.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        year, month = value.year, value.month
+    else:
+        text = cell_text(value).casefold()
+        if match := _NUMERIC_MONTH.fullmatch(text) or _COMPACT_MONTH.fullmatch(text):
+            year, month = int(match[1]), int(match[2])
+        elif (match := _NAMED_MONTH.fullmatch(text)) and match[1] in _MONTHS:
+            year, month = int(match[2]), _MONTHS.index(match[1]) + 1
+            year += 2000 if year < 100 else 0
+        else:
+            return None
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return None
+    return date(year, month, 1)
 
 
 def _not_a_spreadsheet() -> str:

@@ -7,13 +7,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from leaderboard.models import PointEntry, PointTotal, StarThreshold
 from leaderboard.periods import period_start, today
 from people.models import Role, Team, User
 
-PUBLIC_TOP = 10
+
+def public_top() -> int:
+    """How many places a public board shows (settings.BOARD_TOP_N)."""
+    return getattr(settings, "BOARD_TOP_N", 10)
+
+
 AROUND = 2
 
 
@@ -79,11 +85,12 @@ def people_ranking(
     period: str,
     *,
     day: date | None = None,
-    limit: int = PUBLIC_TOP,
+    limit: int | None = None,
     scope: Q | None = None,
 ) -> list[Row]:
     """The top ``limit`` people (ties share a rank) with their movement."""
     day = day or today()
+    limit = limit or public_top()
     base = _totals(period, day).filter(points__gt=0)
     if scope is not None:
         base = base.filter(scope)
@@ -201,11 +208,12 @@ def team_ranking(
     period: str,
     *,
     day: date | None = None,
-    limit: int = PUBLIC_TOP,
+    limit: int | None = None,
     site_id: int | None = None,
 ) -> list[TeamRow]:
     """Teams by average points per active agent, so small teams compete fairly."""
     day = day or today()
+    limit = limit or public_top()
     totals = dict(
         PointTotal.objects.filter(
             period=period, starts_on=period_start(period, day), team__isnull=False

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from contests.signals import quiz_finished
-from leaderboard import ledger
+from contests.signals import live_quizzes_changed, quiz_finished
+from leaderboard import ledger, live
 from leaderboard.models import Source
 from people.models import User
 
@@ -32,3 +32,9 @@ def points_for_quiz(sender, quiz, results, team_results, **kwargs) -> None:
             },
             occurred_at=quiz.ended_at,
         )
+
+
+@receiver(live_quizzes_changed, dispatch_uid="leaderboard.displays_follow_quizzes")
+def displays_follow_quizzes(sender, quiz_ids, **kwargs) -> None:
+    """Wall displays take over with a live quiz while it runs (after commit)."""
+    live.quizzes_changed(quiz_ids)

@@ -1,3 +1,9 @@
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from leaderboard.display_consumers import DisplayConsumer
+
+websocket_urlpatterns = [
+    path("ws/display/<int:display_id>/", DisplayConsumer.as_asgi()),
+]

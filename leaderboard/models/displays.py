@@ -150,6 +150,19 @@ class Display(models.Model):
             return "waiting"
         return "online" if self.is_online else "offline"
 
+    @property
+    def target_name(self) -> str:
+        """What the display shows, for people: the site, the team or the center."""
+        if self.scope == DisplayScope.SITE and self.site_id:
+            return self.site.name
+        if self.scope == DisplayScope.TEAM and self.team_id:
+            return self.team.name
+        return str(DisplayScope.CENTER.label)
+
+    @property
+    def panel_labels(self) -> list[str]:
+        return [str(Panel(p).label) for p in self.panels if p in Panel.values]
+
     def group(self) -> str:
         return f"display-{self.pk}"
 

@@ -1,0 +1,210 @@
+"""A wall display's socket, ``/ws/display/<id>/``.
+
+The display is known by the token in its cookie (no session, no user). It
+joins ``display-<id>`` (revocation, settings changed), its board's group
+(``board-center``, ``board-site-<id>`` or ``board-team-<id>``), ``displays``
+(live quizzes) and the audience group of every live quiz. It gets a full
+snapshot on connect, so a reconnect after a network drop or a restart shows
+the current state. It listens to nothing the TV says but a ping.
+
+Server → TV frames are JSON: ``snapshot`` (panels, live quiz stages),
+``panels``, ``quiz`` (an ``#audience-stage`` or ``#audience-answered``
+fragment), ``quizzes`` (ids still live), ``celebrate``, ``reload``,
+``revoked`` and ``pong``; every data frame carries ``at``, the server's time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from contests.broadcast import audience_group
+from contests.models import Quiz
+from contests.stage import audience_snapshot
+from leaderboard import boards, displays, live
+
+# Private-use close codes (docs/protocol.md).
+CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
+CLOSE_FORBIDDEN = 4403  # a token for another display
+CLOSE_REVOKED = 4410  # a manager revoked the display: the TV stops
+MAX_MESSAGE_BYTES = 256
+REVOKED_TEMPLATE = "leaderboard/_display_revoked.html"
+
+
+def snapshot(*, display_id: int, language: str) -> tuple[dict, list[int]]:
+    """Everything the TV shows, and the live quizzes it follows."""
+    display = displays.Display.objects.get(pk=display_id)
+    board = boards.board_of(display)
+    quiz_ids = list(
+        Quiz.objects.live().order_by("created_at").values_list("pk", flat=True)
+    )
+    frame = {
+        "type": "snapshot",
+        "panels": boards.render_panels_in(board, language, tuple(display.panels)),
+        "quizzes": [audience_snapshot(quiz_id=q, language=language) for q in quiz_ids],
+        "quiz_ids": quiz_ids,
+        "at": boards.stamp(),
+    }
+    return frame, quiz_ids
+
+
+def revoked_html(language: str) -> str:
+    with translation.override(language):
+        return render_to_string(REVOKED_TEMPLATE)
+
+
+class DisplayConsumer(AsyncWebsocketConsumer):
+    display_id: int | None = None
+    language = "zh-hans"
+    last_touch = 0.0
+
+    async def connect(self) -> None:
+        live.start()
+        self.joined: list[str] = []
+        self.quiz_ids: list[int] = []
+        token = displays.token_from_headers(self.scope.get("headers"))
+        check = await database_sync_to_async(displays.check_token)(token)
+        wanted = self.scope["url_route"]["kwargs"]["display_id"]
+        # Accept first: a close code sent during the handshake never reaches
+        # the browser (it sees 1006), and the TV must know why it was closed.
+        await self.accept()
+        if check.display is not None and check.display.pk != wanted:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if check.state == "revoked":
+            await self.send_revoked(check.display.language)
+            return
+        if check.state != "ok":
+            await self.close(code=CLOSE_UNPAIRED)
+            return
+        display = check.display
+        self.display_id = display.pk
+        self.language = display.language
+        for group in (
+            display.group(),
+            boards.board_of(display).group,
+            live.DISPLAYS_GROUP,
+        ):
+            await self.join(group)
+        await database_sync_to_async(displays.touch)(display.pk)
+        self.last_touch = time.monotonic()
+        frame, quiz_ids = await database_sync_to_async(snapshot)(
+            display_id=display.pk, language=self.language
+        )
+        for quiz_id in quiz_ids:
+            await self.join(audience_group(quiz_id))
+        self.quiz_ids = quiz_ids
+        await self.send_json(frame)
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.append(group)
+
+    async def leave(self, group: str) -> None:
+        await self.channel_layer.group_discard(group, self.channel_name)
+        if group in self.joined:
+            self.joined.remove(group)
+
+    async def disconnect(self, code: int) -> None:
+        for group in list(getattr(self, "joined", [])):
+            await self.leave(group)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        """A ping (the TV's heartbeat) gets a pong; anything else is ignored."""
+        if (
+            self.display_id is None
+            or not text_data
+            or len(text_data) > MAX_MESSAGE_BYTES
+        ):
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            return
+        if not isinstance(message, dict) or message.get("type") != "ping":
+            return
+        if time.monotonic() - self.last_touch >= displays.HEARTBEAT_EVERY_S:
+            self.last_touch = time.monotonic()
+            still_paired = await database_sync_to_async(displays.touch)(self.display_id)
+            if not still_paired:
+                await self.send_revoked(self.language)
+                return
+        await self.send_json({"type": "pong", "at": boards.stamp()})
+
+    async def send_json(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_revoked(self, language: str) -> None:
+        html = await database_sync_to_async(revoked_html)(language)
+        await self.send_json({"type": "revoked", "html": html})
+        await self.close(code=CLOSE_REVOKED)
+
+    def _in_language(self, html: dict) -> str:
+        return html.get(self.language) or next(iter(html.values()), "")
+
+    # Messages from the channel layer.
+
+    async def board_panels(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "panels",
+                "html": self._in_language(event["html"]),
+                "at": event["at"],
+            }
+        )
+
+    async def board_celebrate(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "celebrate",
+                "html": self._in_language(event["html"]),
+                "seconds": event["seconds"],
+            }
+        )
+
+    async def display_reload(self, event: dict) -> None:
+        await self.send_json({"type": "reload"})
+
+    async def display_revoked(self, event: dict) -> None:
+        self.display_id = None
+        for group in list(self.joined):
+            await self.leave(group)
+        await self.send_revoked(self.language)
+
+    async def displays_quizzes(self, event: dict) -> None:
+        if self.display_id is None:
+            return
+        live_now = [int(q) for q in event["quiz_ids"]]
+        for quiz_id in self.quiz_ids:
+            if quiz_id not in live_now:
+                await self.leave(audience_group(quiz_id))
+        for quiz_id in live_now:
+            if quiz_id not in self.quiz_ids:
+                await self.join(audience_group(quiz_id))
+                stage = event["stages"].get(str(quiz_id))
+                if stage:
+                    await self.send_json(
+                        {
+                            "type": "quiz",
+                            "html": self._in_language(stage),
+                            "at": boards.stamp(),
+                        }
+                    )
+        self.quiz_ids = live_now
+        await self.send_json(
+            {"type": "quizzes", "live": live_now, "at": boards.stamp()}
+        )
+
+    async def quiz_audience(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "quiz",
+                "html": self._in_language(event["html"]),
+                "at": boards.stamp(),
+            }
+        )
