@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from contests import broadcast
 from contests.errors import QuizError
-from contests.models import Participant, Quiz, QuizQuestion, QuizStatus
+from contests.models import (
+    MAX_SECONDS,
+    MIN_SECONDS,
+    Participant,
+    Quiz,
+    QuizQuestion,
+    QuizStatus,
+)
 from training.models import Bank, Category, Question
 
 PIN_ATTEMPTS = 20
@@ -39,6 +46,13 @@ def create_quiz(*, host, title: str, bank: Bank | None, questions, **options) ->
     questions = list(questions)
     if not questions:
         raise QuizError(_("Choose at least one question."), "empty")
+    seconds = options.get("seconds_per_question", MIN_SECONDS)
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise QuizError(
+            _("Seconds per question go from %(min)d to %(max)d.")
+            % {"min": MIN_SECONDS, "max": MAX_SECONDS},
+            "seconds",
+        )
     for _attempt in range(PIN_ATTEMPTS):
         try:
             with transaction.atomic():

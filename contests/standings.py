@@ -21,6 +21,7 @@ class Standing:
     participant_id: int
     user_id: int
     name: str
+    public_name: str  # the board name, if the person chose one
     team_id: int | None
     team_name: str
     score: int
@@ -68,6 +69,7 @@ def individual_standings(quiz: Quiz) -> list[Standing]:
             participant_id=p.pk,
             user_id=p.user_id,
             name=p.user.name,
+            public_name=p.user.public_name,
             team_id=p.team_id,
             team_name=p.team.name if p.team else "",
             score=p.score,
@@ -113,7 +115,7 @@ def ahead_of(standings: list[Standing]) -> dict[int, str]:
         ahead[standing.participant_id] = best_above if standing.rank > 1 else ""
         if previous_score is None or standing.score < previous_score:
             previous_score = standing.score
-        previous_name = standing.name
+        previous_name = standing.public_name
     return ahead
 
 

@@ -7,6 +7,7 @@ from django.contrib import admin
 from leaderboard.models import (
     CsatImport,
     CsatResult,
+    Display,
     Kudos,
     PointEntry,
     PointRule,
@@ -90,3 +91,19 @@ class CsatResultInline(admin.TabularInline):
 class CsatImportAdmin(ReadOnly):
     list_display = ["period", "file_name", "uploaded_by", "uploaded_at", "row_count"]
     inlines = [CsatResultInline]
+
+
+@admin.register(Display)
+class DisplayAdmin(admin.ModelAdmin):
+    """Pairing and revoking go through the wall-displays page; the token hash
+    is never shown."""
+
+    list_display = ["name", "scope", "language", "last_seen_at", "revoked_at"]
+    exclude = ["token_hash"]
+    readonly_fields = [
+        "paired_by",
+        "paired_at",
+        "last_seen_at",
+        "revoked_at",
+        "revoked_by",
+    ]

@@ -120,7 +120,7 @@ def boards_in_use() -> set[Board]:
 
 def boards_for_teams(team_ids: set[int | None], in_use: set[Board]) -> set[Board]:
     """Boards in use that show people of these teams (None: people without one)."""
-    if not in_use:
+    if not in_use or not team_ids:
         return set()
     teams = {t for t in team_ids if t is not None}
     sites = set(Team.objects.filter(pk__in=teams).values_list("site_id", flat=True))

@@ -199,6 +199,7 @@ def _qr_svg(url: str) -> str:
         border=2,
         xmldecl=False,
         svgns=True,
+        omitsize=True,  # sized by the page's CSS, drawn by its viewBox
         dark="#0b1220",
         light="#ffffff",
     )

@@ -246,6 +246,8 @@
 
     function stop() {
       state.stopped = true;
+      link.dataset.state = "closed"; // for good: no "reconnecting" notice
+      clearTimeout(state.offlineTimer);
       const socket = state.socket;
       state.socket = null;
       if (socket) socket.close();
@@ -317,11 +319,11 @@
     }
 
     function closed(code) {
-      setLink("closed");
       if (state.stopped || code === CLOSE_REVOKED) {
-        state.stopped = true;
+        stop();
         return;
       }
+      setLink("closed");
       if (code === CLOSE_UNPAIRED || code === CLOSE_FORBIDDEN) {
         reloadWhenReachable(); // shows a pairing code
         return;

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contests import running, services
+from contests import running, services, stage
 from contests.models import Participant, Quiz
 from contests.standings import team_standings
 from tests.factories import make_user
@@ -182,3 +182,17 @@ def test_results_page_and_excel_show_every_player_and_question(client, quiz, pla
     assert sheets.sheetnames == ["Players", "Questions"]
     assert sheets["Players"].max_row == 1 + len(players)
     assert sheets["Questions"].max_row == 1 + quiz.questions.count()
+
+
+def test_screens_show_board_names_and_the_host_sees_real_names(quiz, players):
+    alias = players[0].user
+    alias.board_alias = "微笑天使"
+    alias.save()
+    Participant.objects.filter(pk=players[0].pk).update(score=900)
+    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
+    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    quiz.refresh_from_db()
+    audience = stage.audience_snapshot(quiz_id=quiz.pk, language="en")
+    assert "微笑天使" in audience and alias.display_name not in audience
+    console = stage.host_snapshot(quiz_id=quiz.pk, language="en")
+    assert alias.display_name in console

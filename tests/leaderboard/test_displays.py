@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from config.routing import build_websocket_application
@@ -129,12 +129,12 @@ def test_a_tv_pairs_through_a_manager_and_keeps_only_a_hashed_token(
     assert page.status_code == 200
     code = re.search(r'data-code="([A-Z0-9-]+)"', page.content.decode()).group(1)
     assert "<svg" in page.content.decode()  # the QR code, inline
-    assert tv.get(reverse("leaderboard:display_pairing")).json() == {
-        "state": "waiting"
-    }
+    assert tv.get(reverse("leaderboard:display_pairing")).json() == {"state": "waiting"}
 
     client.force_login(manager)
-    form = client.get(reverse("leaderboard:display_pair") + f"?code={code.replace('-', '')}")
+    form = client.get(
+        reverse("leaderboard:display_pair") + f"?code={code.replace('-', '')}"
+    )
     assert f'value="{code}"' in form.content.decode()  # filled in from the QR
     response = client.post(
         reverse("leaderboard:display_pair"),
@@ -182,7 +182,13 @@ def test_a_tv_pairs_through_a_manager_and_keeps_only_a_hashed_token(
     assert token not in html  # never in the page, never in a URL
 
 
-def test_a_code_is_claimed_once_and_not_after_it_expired(manager):
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_a_code_is_claimed_once_and_not_after_it_expired(manager, english):
     code, _secret = displays.start_pairing(browser_secret=None)
     displays.claim_code(code=code.code, by=manager, name="A")
     with pytest.raises(displays.PairingRefused, match="already been used"):
@@ -209,7 +215,9 @@ def test_only_managers_pair_edit_or_revoke_displays(client, manager, role, team)
     ]:
         assert client.get(url).status_code == 403, url
     assert (
-        client.post(reverse("leaderboard:display_revoke", args=[display.pk])).status_code
+        client.post(
+            reverse("leaderboard:display_revoke", args=[display.pk])
+        ).status_code
         == 403
     )
     display.refresh_from_db()
@@ -226,10 +234,30 @@ def test_managers_see_each_display_online_or_offline(client, manager):
     client.force_login(manager)
     page = client.get(reverse("leaderboard:displays"), HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
-    assert re.search(r'data-display="%d" data-status="online"' % online.pk, html)
-    assert re.search(r'data-display="%d" data-status="offline"' % offline.pk, html)
+    assert f'data-display="{online.pk}" data-status="online"' in html
+    assert f'data-display="{offline.pk}" data-status="offline"' in html
     rows = client.get(reverse("leaderboard:displays"), HTTP_HX_REQUEST="true")
     assert "<table" in rows.content.decode() and "<html" not in rows.content.decode()
+
+
+def test_a_manager_edits_what_a_display_shows(client, manager, team):
+    display, _token = pair(manager)
+    client.force_login(manager)
+    url = reverse("leaderboard:display_edit", args=[display.pk])
+    form = {
+        "name": "Team corner",
+        "scope": "team",
+        "language": "zh-hans",
+        "panels": ["kudos", "stars"],
+        "rotate_seconds": 30,
+    }
+    refused = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Choose the team this display shows." in refused.content.decode()
+    assert client.post(url, {**form, "team": team.pk}).status_code == 302
+    display.refresh_from_db()
+    assert (display.scope, display.team, display.site) == ("team", team, None)
+    assert display.panels == ["stars", "kudos"]  # always in the panels' own order
+    assert boards.board_of(display).group == f"board-team-{team.pk}"
 
 
 # A token grants its own board and nothing else.
@@ -404,9 +432,7 @@ async def test_a_points_change_reaches_a_connected_display_within_a_second(
 @pytest.mark.django_db(transaction=True)
 async def test_a_burst_of_200_awards_makes_a_few_broadcasts_not_200(manager, team):
     display, token = await sync_to_async(pair)(manager)
-    people = await sync_to_async(
-        lambda: [make_user(team=team) for _ in range(20)]
-    )()
+    people = await sync_to_async(lambda: [make_user(team=team) for _ in range(20)])()
     socket = await open_display(display.pk, token)
     await frame(socket)
 
@@ -429,6 +455,26 @@ async def test_a_burst_of_200_awards_makes_a_few_broadcasts_not_200(manager, tea
     await socket.disconnect()
 
 
+def test_a_change_is_rendered_only_for_the_boards_and_panels_it_touches(manager, team):
+    elsewhere = make_team(name="Elsewhere")
+    pair(manager, name="Center")
+    pair(manager, name="Ours", scope="team", team=team)
+    pair(manager, name="Theirs", scope="team", team=elsewhere)
+    pair(manager, name="Site", scope="site", site=team.site)
+    messages = live._render(live.Pending(kudos_teams={team.pk}))
+    groups = {group for group, _event in messages}
+    assert groups == {
+        "board-center",
+        f"board-team-{team.pk}",
+        f"board-site-{team.site_id}",
+    }
+    for _group, event in messages:
+        assert set(event["html"]) == {"zh-hans", "en"}  # once per language
+        assert "panel-kudos" in event["html"]["en"]
+        assert "panel-stars" not in event["html"]["en"]
+    assert live._render(live.Pending()) == []
+
+
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_kudos_shows_on_the_display_and_leaves_it_when_hidden(
@@ -447,9 +493,11 @@ async def test_a_kudos_shows_on_the_display_and_leaves_it_when_hidden(
     await sync_to_async(hide_kudos)(kudos=kudos, by=trainer)
     await frames_until(
         socket,
-        lambda f: f["type"] == "panels"
-        and "panel-kudos" in f["html"]
-        and "三遍都讲清楚了" not in f["html"],
+        lambda f: (
+            f["type"] == "panels"
+            and "panel-kudos" in f["html"]
+            and "三遍都讲清楚了" not in f["html"]
+        ),
     )
     assert await sync_to_async(Kudos.objects.shown().count)() == 0
     await socket.disconnect()
@@ -457,9 +505,7 @@ async def test_a_kudos_shows_on_the_display_and_leaves_it_when_hidden(
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_a_confirmed_service_star_and_five_stars_are_celebrated(
-    manager, agent
-):
+async def test_a_confirmed_service_star_and_five_stars_are_celebrated(manager, agent):
     display, token = await sync_to_async(pair)(manager)
     socket = await open_display(display.pk, token)
     await frame(socket)
@@ -542,7 +588,9 @@ async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
         socket, lambda f: f["type"] == "quiz" and 'data-status="running"' in f["html"]
     )
     assert "停电故障报修拨打哪个号码" in stage[-1]["html"]
-    assert "95598 是电力服务热线" not in stage[-1]["html"]  # no answer before the reveal
+    assert (
+        "95598 是电力服务热线" not in stage[-1]["html"]
+    )  # no answer before the reveal
 
     # A display that connects mid-quiz gets the stage in its snapshot.
     late = await open_display(display.pk, token)

@@ -1,0 +1,168 @@
+"""A TV is paired by a manager and shows a kudos the moment an agent sends it.
+
+Three browser contexts share one daphne: the TV (1920×1080, logged in as no
+one), the manager who pairs it, and agent05 who sends a kudos. The TV is
+never reloaded after it shows the board: the kudos arrives over its socket.
+Assertions go by ids, classes and data attributes (and the kudos' own text),
+so they hold whatever the language.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, WebSocketRoute, expect
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "servicestar"
+PATIENCE_MS = 15_000
+TV = {"width": 1920, "height": 1080}
+ROTATE_SECONDS = 5
+RECEIVER = "李晓婷"  # agent01, in 话务一班
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """Pairing polls every 3 s and live updates cross a socket: allow 15 s."""
+    expect.set_options(timeout=PATIENCE_MS)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default
+
+
+def settled(page: Page, selector: str) -> None:
+    """Wait for a panel's fade-in to finish, for a clean screenshot."""
+    page.wait_for_function(
+        "s => getComputedStyle(document.querySelector(s)).opacity === '1'", arg=selector
+    )
+
+
+def test_a_paired_display_shows_a_new_kudos_without_reloading(
+    browser, live_site, screenshot
+):
+    base = live_site.url
+    contexts = []
+
+    def new_page(**options) -> Page:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.set_default_timeout(PATIENCE_MS)
+        return context.new_page()
+
+    def log_in(username: str, **options) -> Page:
+        page = new_page(**options)
+        page.goto(base + "/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(base + "/")
+        return page
+
+    try:
+        # 1. The TV opens /display/ and shows a code and a QR code. Its
+        # sockets pass through the test, which can cut them later.
+        tv = new_page(viewport=TV, locale="zh-CN")
+        sockets: list[WebSocketRoute] = []
+
+        def through_the_test(route: WebSocketRoute) -> None:
+            route.connect_to_server()
+            sockets.append(route)
+
+        tv.route_web_socket(re.compile(r"/ws/display/\d+/$"), through_the_test)
+        tv.goto(base + "/display/")
+        code = tv.locator("#pairing-code")
+        expect(code).to_have_text(re.compile(r"^\s*[A-Z0-9]{4}-[A-Z0-9]{4}\s*$"))
+        expect(tv.locator(".pairing-qr svg")).to_be_visible()
+        typed = code.get_attribute("data-code")
+        screenshot(tv, "pairing-code")
+
+        # 2. A manager pairs it: whole center, in Chinese, fast rotation.
+        manager = log_in("manager", locale="zh-CN")
+        manager.goto(base + "/displays/pair/")
+        manager.locator("#id_code").fill(typed)
+        manager.locator("#id_name").fill(f"三楼电梯口 {uuid.uuid4().hex[:4]}")
+        manager.locator("#id_scope").select_option("center")
+        manager.locator("#id_language").select_option("zh-hans")
+        manager.locator("#id_rotate_seconds").fill(str(ROTATE_SECONDS))
+        expect(manager.locator("input[name=panels]:checked")).to_have_count(4)
+        manager.locator("main form.stack button[type=submit]").click()
+        expect(manager).to_have_url(base + "/displays/")
+
+        # 3. The TV notices by itself and shows the board, live.
+        expect(tv.locator("body.tv-board")).to_have_count(1)
+        expect(tv.locator("html")).to_have_attribute("lang", "zh-CN")
+        expect(tv.locator("#tv-link")).to_have_attribute("data-state", "open")
+        expect(tv.locator("#panels > .panel.active")).to_have_count(1)
+        expect(tv.locator("#updated-at")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"))
+        looks = tv.evaluate(
+            """() => ({
+                scrolls: document.documentElement.scrollHeight > innerHeight
+                    || document.documentElement.scrollWidth > innerWidth,
+                cursor: getComputedStyle(document.body).cursor,
+                token: document.cookie.includes("servicestar_display="),
+                url: location.href,
+            })"""
+        )
+        assert looks == {
+            "scrolls": False,
+            "cursor": "none",
+            "token": False,  # HttpOnly: no script on the page can read it
+            "url": base + "/display/",  # the token is never in the address
+        }, looks
+        settled(tv, "#panels > .panel.active")
+        screenshot(tv, "board")
+
+        manager.reload()
+        expect(manager.locator("tr[data-status=online]")).to_have_count(1)
+
+        # 4. agent05 thanks a colleague on the kudos page.
+        tv.evaluate("window.__sameDocument = true")
+        message = f"耐心帮客户核对了三遍电费账单 {uuid.uuid4().hex[:6]}"
+        agent = log_in("agent05", locale="zh-CN")
+        agent.goto(base + "/kudos/")
+        receiver = agent.locator("#id_receiver option", has_text=RECEIVER).first
+        agent.locator("#id_receiver").select_option(receiver.get_attribute("value"))
+        agent.locator("input[name=heart]").first.check()
+        agent.locator("#id_message").fill(message)
+        agent.locator("form:has(#id_message) button[type=submit]").click()
+        expect(agent).to_have_url(base + "/kudos/")
+        expect(agent.locator(".flash")).to_be_visible()
+
+        # 5. The TV shows it without a reload.
+        kudos = tv.locator("#panel-kudos .kudos", has_text=message)
+        expect(kudos).to_have_count(1)
+        expect(kudos).to_contain_text(RECEIVER)
+        assert tv.evaluate("window.__sameDocument") is True
+        expect(tv.locator("#panel-kudos.active")).to_be_visible(
+            timeout=(4 * ROTATE_SECONDS + 5) * 1000
+        )
+        settled(tv, "#panel-kudos")
+        screenshot(tv, "kudos")
+
+        # 6. The connection breaks (1011), then the server closes it cleanly
+        # (1000, as daphne does after 24 hours): the TV reconnects by itself
+        # each time, without a reload, and gets a fresh snapshot.
+        for code in (1011, 1000):
+            before = len(sockets)
+            sockets[-1].close(code=code)
+            expect(tv.locator("#tv-link")).to_have_attribute("data-state", "closed")
+            expect(tv.locator("#tv-link")).to_have_attribute("data-state", "open")
+            assert len(sockets) == before + 1
+        expect(kudos).to_have_count(1)
+        assert tv.evaluate("window.__sameDocument") is True
+
+        # 7. The manager revokes it: the TV says so at once and stays put.
+        display_id = re.search(
+            r"/ws/display/(\d+)/", tv.locator("body").get_attribute("data-socket")
+        ).group(1)
+        manager.goto(f"{base}/displays/{display_id}/revoke/")
+        manager.locator("main form button[type=submit]").click()
+        expect(manager).to_have_url(base + "/displays/")
+        expect(tv.locator("#revoked .revoked-box")).to_be_visible()
+        expect(tv.locator("#tv-link")).to_have_attribute("data-state", "closed")
+        screenshot(tv, "revoked")
+    finally:
+        for context in contexts:
+            context.close()
