@@ -114,7 +114,8 @@ def collect_token(*, browser_secret: str | None) -> Collected:
     if not browser_secret:
         return Collected("expired")
     code = (
-        PairingCode.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the join.
+        PairingCode.objects.select_for_update(of=("self",))
         .select_related("display")
         .filter(browser_hash=digest(browser_secret))
         .first()
