@@ -76,7 +76,11 @@ def load(out) -> None:
     now = timezone.now()
     chance = random.Random(2026)  # noqa: S311 - the same story every time
     entries = 0
-    for days_ago, title in zip([20, 13, 6, 0], QUIZZES, strict=True):
+    # One quiz last month (for last month's service stars), three this month.
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=10)
+    first_days_ago = (timezone.localdate() - last_month).days
+    days = [first_days_ago, 13, 6, 0]
+    for number, (days_ago, title) in enumerate(zip(days, QUIZZES, strict=True)):
         when = now - timedelta(days=days_ago, hours=2)
         people = [person for _name, person in sorted(agents.items())]
         scores = [
@@ -89,7 +93,7 @@ def load(out) -> None:
             ledger.award(
                 person=person,
                 source=Source.QUIZ,
-                reference=f"quiz:demo-{days_ago}",
+                reference=f"quiz:demo-{number}",
                 units=score / 100,
                 detail={
                     "title": title,
