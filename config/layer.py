@@ -16,13 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from people.live import uses_in_memory_layer
+
 _held_locks: list[int] = []
-
-
-def uses_in_memory_layer() -> bool:
-    return settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith(
-        "InMemoryChannelLayer"
-    )
 
 
 def describe_layer() -> str:

@@ -33,10 +33,10 @@ from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
-from config.layer import uses_in_memory_layer
 from contests.stage import audience_snapshot
 from leaderboard import boards
 from leaderboard.models import Display
+from people.live import uses_in_memory_layer
 
 logger = logging.getLogger("servicestar.leaderboard.live")
 

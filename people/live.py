@@ -20,6 +20,13 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 FLOOR_GROUP = "floor"
 
 
+def uses_in_memory_layer() -> bool:
+    """Whether this process's channel layer lives only inside it."""
+    return settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith(
+        "InMemoryChannelLayer"
+    )
+
+
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
