@@ -4,53 +4,31 @@ template to fill in.
 ``read_sheet`` finds the header row (Chinese or English names, any order)
 and returns each filled row's cells by column, numbered as Excel shows them
 (the header is row 1); ``cell_text`` and ``parse_period`` read one cell.
-What the rows must hold is checked in leaderboard.csat.
-
-The reading follows training.spreadsheets (the same encodings, size and zip
-checks) but is written again here rather than imported: those helpers are
-private, stop at the question bank's 2000 rows and turn every cell into
-text, while a CSAT file needs 10000 rows and the raw cells (Excel dates).
+The reading itself is training.sheets, shared with the question bank; here
+the cells stay as Excel gives them (dates, numbers) and a file may hold
+10000 rows. What the rows must hold is checked in leaderboard.csat.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
-import warnings
-import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from training.sheet_columns import fold
-from training.spreadsheets import UnreadableFile
+from training.sheets import Column, Table, read_table
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # A 5 MB .xlsx can inflate a hundredfold; 10000 rows of five cells stay far
 # below this.
 MAX_UNZIPPED_XML_BYTES = 40 * 1024 * 1024
-HEADER_SEARCH_ROWS = 5
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def header(self) -> str:
-        return f"{self.zh} {self.en}"
-
 
 COLUMNS = [
     Column(
@@ -65,56 +43,25 @@ COLUMNS = [
     Column("satisfied", "满意数", "satisfied calls", ("满意量", "satisfied")),
 ]
 REQUIRED = ("employee_number", "period", "rated", "satisfied")
-HEADER_KEYS = {
-    fold(alias): column.key
-    for column in COLUMNS
-    for alias in (column.zh, column.en, column.zh + column.en, *column.aliases)
-} | {fold(column.en + column.zh): column.key for column in COLUMNS}
 
 
-@dataclass
-class Sheet:
-    # (Excel row number, {column key: raw cell value}) for each filled row.
-    rows: list[tuple[int, dict]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-
-def read_sheet(data: bytes) -> Sheet:
-    """The filled rows under the header, cells by column key.
+def read_sheet(data: bytes) -> Table:
+    """The filled rows under the header, raw cells by column key.
 
     Raises UnreadableFile when the file is too large or too long, is not a
     spreadsheet, or has no header row naming the required columns.
     """
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(_("The file is larger than 5 MB. Split it into parts."))
-    if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableFile(
-            _(
-                "This is an old .xls workbook. In Excel choose Save As and pick "
-                "Excel Workbook (.xlsx) or CSV, then import that file."
-            )
-        )
-    else:
-        rows = _csv_rows(data)
-    if not rows:
-        raise UnreadableFile(_("The file is empty."))
-    header_at, columns, ignored = _find_header(rows)
-    below = rows[header_at + 1 :]
-    if len(below) > MAX_ROWS:
-        raise UnreadableFile(
-            _("The file has more than %(limit)s rows: import it in parts.")
-            % {"limit": MAX_ROWS}
-        )
-    sheet = Sheet(ignored_columns=ignored)
-    for number, cells in below:
-        named = {
-            key: cells[index] if index < len(cells) else None
-            for key, index in columns.items()
-        }
-        sheet.rows.append((number, named))
-    return sheet
+    return read_table(
+        data,
+        columns=COLUMNS,
+        required=REQUIRED,
+        cell_text=cell_text,
+        max_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+        max_unzipped_bytes=MAX_UNZIPPED_XML_BYTES,
+        too_many_rows=_("The file has more than %(limit)s rows: import it in parts.")
+        % {"limit": MAX_ROWS},
+    )
 
 
 def cell_text(value) -> str:
@@ -173,103 +120,6 @@ def parse_period(value) -> date | None:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         return None
     return date(year, month, 1)
-
-
-def _not_a_spreadsheet() -> str:
-    return _(
-        "This file is not a spreadsheet we can read. Use an Excel workbook "
-        "(.xlsx) or a CSV file saved from Excel."
-    )
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > MAX_UNZIPPED_XML_BYTES:
-            raise UnreadableFile(_("The workbook is too large to read."))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # about Excel features openpyxl skips
-            # Read-only streams the cells: a stray cell far down costs a loop.
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # some writers record wrong ones
-                return _filled_rows(sheet.iter_rows(values_only=True))
-            finally:
-                book.close()
-    except UnreadableFile:
-        raise
-    except Exception:
-        # A damaged or foreign zip (a .docx, say) fails inside openpyxl in many
-        # ways; to the manager they all mean the same thing.
-        raise UnreadableFile(_not_a_spreadsheet()) from None
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableFile(_not_a_spreadsheet())
-    # GB18030 decodes almost any bytes, so a picture or a PDF can come out as
-    # "text"; control characters give it away.
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-        raise UnreadableFile(_not_a_spreadsheet())
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _filled_rows(reader)
-    except csv.Error:
-        raise UnreadableFile(_not_a_spreadsheet()) from None
-
-
-def _filled_rows(rows) -> list[tuple[int, list]]:
-    """Non-empty rows numbered as Excel shows them; stops just past the limit."""
-    filled = []
-    for number, values in enumerate(rows, start=1):
-        values = [v.strip() if isinstance(v, str) else v for v in values]
-        if any(v not in (None, "") for v in values):
-            filled.append((number, values))
-            if len(filled) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                break
-    return filled
-
-
-def _find_header(rows: list[tuple[int, list]]) -> tuple[int, dict, list[str]]:
-    """Which of the first rows names the columns (a title may sit above)."""
-    best: dict = {}
-    for position, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        ignored = []
-        for index, value in enumerate(cells):
-            text = cell_text(value)
-            key = HEADER_KEYS.get(fold(text))
-            if key is None:
-                if text:
-                    ignored.append(text)
-            elif key in columns:
-                raise UnreadableFile(
-                    _("Two columns are both named “%(name)s”.") % {"name": text}
-                )
-            else:
-                columns[key] = index
-        if all(key in columns for key in REQUIRED):
-            return position, columns, ignored
-        if len(columns) > len(best):
-            best = columns
-    missing = [c.header for c in COLUMNS if c.key in REQUIRED and c.key not in best]
-    raise UnreadableFile(
-        _(
-            "The first row must name the columns. Missing: %(columns)s. "
-            "Download the template to see the expected headers."
-        )
-        % {"columns": ", ".join(missing)}
-    )
 
 
 # The template ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Writing question banks to .xlsx: the export, and the template to fill in.
 
-Both use the columns of training.spreadsheets, so an exported bank imports
+Both use the columns of training.sheet_columns, so an exported bank imports
 back unchanged. The instructions sheet is written in Chinese and English side
 by side: a file travels between people who read either.
 """

@@ -28,22 +28,10 @@ from training.models import (
     QuestionKind,
     question_shape_errors,
 )
+from training.sheets import Column, fold
 
 MAX_OPTION_LENGTH = 200
 QUESTION_IMAGE_BOX = 1024
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def header(self) -> str:
-        return f"{self.zh} {self.en}"
-
 
 COLUMNS = [
     Column("category", "分类", "category", ("类别",)),
@@ -60,19 +48,6 @@ COLUMNS = [
 ]
 REQUIRED = ("category", "kind", "prompt", "answer")
 OPTION_KEYS = [f"option_{letter.lower()}" for letter in OPTION_LETTERS]
-
-
-def fold(text: str) -> str:
-    """Compare words loosely: width, case, spaces and light punctuation ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s_\-/()（）:：.·]+", "", text)
-
-
-HEADER_KEYS = {
-    fold(alias): column.key
-    for column in COLUMNS
-    for alias in (column.zh, column.en, column.zh + column.en, *column.aliases)
-} | {fold(column.en + column.zh): column.key for column in COLUMNS}
 
 KIND_WORDS = {
     fold(word): kind
