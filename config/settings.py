@@ -174,7 +174,24 @@ else:
         }
     }
 
+# A cache shared by every worker when there is Redis (login throttling).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("REDIS_PREFIX", "servicestar"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "people.User"
+# Failed logins before a pause: per username, and per client address (a
+# whole floor may share one address, so that limit is higher).
+LOGIN_FAILURES_ALLOWED = envint("LOGIN_FAILURES_ALLOWED", 10)
+LOGIN_FAILURES_ALLOWED_PER_ADDRESS = envint("LOGIN_FAILURES_ALLOWED_PER_ADDRESS", 100)
+LOGIN_PAUSE_MINUTES = envint("LOGIN_PAUSE_MINUTES", 15)
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."

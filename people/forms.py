@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from people.images import reencode_image
@@ -93,3 +96,29 @@ class BoardNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["board_alias"]
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Login that pauses a username, and a client address, after
+    LOGIN_FAILURES_ALLOWED failures within LOGIN_PAUSE_MINUTES."""
+
+    def clean(self):
+        keys = self._keys()
+        if any(cache.get(key, 0) >= settings.LOGIN_FAILURES_ALLOWED for key in keys):
+            raise forms.ValidationError(
+                _("Too many failed logins. Wait %(minutes)d minutes and try again.")
+                % {"minutes": settings.LOGIN_PAUSE_MINUTES},
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            for key in keys:
+                cache.add(key, 0, timeout=settings.LOGIN_PAUSE_MINUTES * 60)
+                cache.incr(key)
+            raise
+
+    def _keys(self) -> list[str]:
+        username = (self.data.get("username") or "").strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return [f"login-failures:user:{username}", f"login-failures:ip:{address}"]

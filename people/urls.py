@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from people import views
+from people.forms import ThrottledLoginForm
 
 app_name = "people"
 
@@ -12,7 +13,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="people/login.html", redirect_authenticated_user=True
+            template_name="people/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=ThrottledLoginForm,
         ),
         name="login",
     ),

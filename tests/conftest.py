@@ -37,7 +37,14 @@ def _test_settings():
     from django.conf import settings
 
     layers = settings.CHANNEL_LAYERS
+    caches = settings.CACHES
     if "REDIS_URL" in os.environ:
+        caches = {
+            "default": {
+                **caches["default"],
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+            }
+        }
         # Several test runs may share one Redis: keep their groups apart.
         layers = {
             "default": {
@@ -59,6 +66,7 @@ def _test_settings():
             },
         },
         CHANNEL_LAYERS=layers,
+        CACHES=caches,
     )
     overrides.enable()
     channel_layers.backends = {}

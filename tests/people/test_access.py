@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -126,3 +127,26 @@ def test_manager_creates_a_team(client, manager, team):
     )
     assert duplicate.status_code == 200
     assert team.site.teams.filter(name="投诉处理班").count() == 1
+
+
+def test_logins_pause_after_ten_failures_even_with_the_right_password(
+    client, agent, settings
+):
+    keys = ["login-failures:user:alice", "login-failures:ip:127.0.0.1"]
+    cache.delete_many(keys)
+    for _ in range(settings.LOGIN_FAILURES_ALLOWED):
+        client.post(reverse("people:login"), {"username": "alice", "password": "nope"})
+    response = client.post(
+        reverse("people:login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    assert (
+        client.post(
+            reverse("people:login"), {"username": "alice", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
