@@ -33,6 +33,11 @@ demo: install messages
 test: install messages
 	$(BIN)/python -m pytest
 
+# The live-path benchmark (docs/performance.md); BENCH_N=100,500 for a quick run.
+.PHONY: bench
+bench: install messages
+	$(BIN)/python -m bench
+
 # What CI checks besides the tests (.ci/run).
 check: install messages
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""Load benchmarks of the live path (not tests): ``make bench``."""
