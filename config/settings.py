@@ -129,6 +129,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "servicestar.sqlite3",
+            # Keep the connection: opening one (file, pragmas, functions) on
+            # every database call was a fifth of the server's CPU in a
+            # connect storm (docs/performance.md). A local file never drops.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 # BEGIN IMMEDIATE takes the write lock up front, so two writers
                 # queue on the busy timeout instead of one failing at once
@@ -169,7 +173,9 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # Channels' own, sweeping for expired messages once a second
+            # instead of on every receive (people/layers.py).
+            "BACKEND": "people.layers.InMemoryChannelLayer",
             "CONFIG": {"capacity": 1000},
         }
     }

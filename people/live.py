@@ -10,6 +10,7 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from asgiref.sync import async_to_sync
+from channels.consumer import get_handler_name
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -70,3 +71,19 @@ def scope_language(scope: dict) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+class LeanDispatch:
+    """A consumer mixin: dispatch without Channels' extra database hop.
+
+    Since Channels 4.2 every message a consumer handles first waits for the
+    one database thread to close stale connections: in a fan-out, about half
+    the server's time. Consumers with this mixin touch the ORM only through
+    ``database_sync_to_async``, which does that same cleanup around each call.
+    """
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
