@@ -1,7 +1,8 @@
 """Telling browsers what changed, after the change has committed.
 
 - ``quiz_changed``: the stage, rendered once per language, to every player
-  (group ``contest-<id>``) and to the host console (``contest-<id>-host``).
+  (group ``contest-<id>``, through each process's hub: people/hub.py) and to
+  the host console (``contest-<id>-host``).
 - ``personal_results`` / ``final_results``: each connected player's own
   result, sent to that player's channel only.
 - ``answer_counted``: "37 of 50 answered" for the host, coalesced per process
@@ -20,7 +21,8 @@ from django.db import transaction
 from django.utils import translation
 
 from contests import signals, stage
-from contests.models import Quiz
+from contests.models import Phase, Quiz, QuizStatus
+from people import hub
 from people.live import FLOOR_GROUP, render_per_language
 
 ANSWERED_EVERY_S = 0.25
@@ -32,22 +34,28 @@ def quiz_changed(quiz: Quiz) -> None:
 
 
 def send_stage(quiz_id: int) -> None:
-    """Render the current stage (committed state) and send it to both groups."""
+    """Render the current stage (committed state) and send it to every screen.
+
+    Players first: their frame is the same for all of them and everyone is
+    waiting for it; the wall displays and the host's console come after.
+    """
     quiz = Quiz.objects.select_related("host").get(pk=quiz_id)
     context = stage.stage_context(quiz)
     players = render_per_language(stage.PLAYER_STAGE, context)
-    host_context = {**context, "participants": stage.roster(quiz)}
-    console = render_per_language(stage.HOST_STAGE, host_context)
-    roster = render_per_language(stage.HOST_PLAYERS, host_context)
-    console = {code: html + roster[code] for code, html in console.items()}
+    async_to_sync(hub.publish)(quiz.group(), players)
     audience = render_per_language(stage.AUDIENCE_STAGE, context)
+    console = render_per_language(stage.HOST_STAGE, context)
+    # The console's list of players looks different only once the quiz starts
+    # or ends (joins and removals refresh it on their own: roster_changed);
+    # listing the whole floor again at every question would be for nothing.
+    starting = quiz.current_position == 0 and quiz.phase == Phase.QUESTION
+    if quiz.status != QuizStatus.RUNNING or starting:
+        roster_context = {**context, "participants": stage.roster(quiz)}
+        roster = render_per_language(stage.HOST_PLAYERS, roster_context)
+        console = {code: html + roster[code] for code, html in console.items()}
     layer = get_channel_layer()
 
     async def send() -> None:
-        await layer.group_send(
-            quiz.group(),
-            {"type": "quiz.stage", "version": quiz.version, "html": players},
-        )
         await layer.group_send(
             audience_group(quiz.pk),
             {"type": "quiz.audience", "version": quiz.version, "html": audience},

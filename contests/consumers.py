@@ -17,9 +17,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from contests import broadcast, clock, running, services, stage
+from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
-from people.live import scope_language
+from people import hub
+from people.live import LeanDispatch, scope_language
 
 MAX_MESSAGE_BYTES = 2048
 # Per connection: bursts of up to 20 messages, 5 a second sustained. A person
@@ -44,7 +45,7 @@ HOST_ACTIONS = {
 }
 
 
-class QuizConsumer(AsyncWebsocketConsumer):
+class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
     role = ""
     participant_id = None
     roster_pending = False
@@ -58,29 +59,34 @@ class QuizConsumer(AsyncWebsocketConsumer):
         self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
         self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
-        role, quiz, participant = await database_sync_to_async(services.quiz_role)(
-            quiz_id=self.quiz_id, user=user
-        )
+        role, quiz, participant, previous = await database_sync_to_async(
+            services.take_seat
+        )(quiz_id=self.quiz_id, user=user, channel_name=self.channel_name)
         if not role:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.role = role
-        self.group = quiz.host_group() if role == "host" else quiz.group()
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        if role == "player":
+        if role == "host":
+            self.group = quiz.host_group()
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        else:
+            # The stage is the same for every player: one frame per process,
+            # written to every local player by the hub (people/hub.py).
             self.participant_id = participant.pk
-            previous = await database_sync_to_async(services.take_over)(
-                participant_id=participant.pk, channel_name=self.channel_name
-            )
-            if previous:
-                await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
+            self.group = quiz.group()
+            await hub.join(self.group, self, self.language)
+        await self.accept()
+        if previous:
+            await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
         if not self.role:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.role == "host":
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        else:
+            hub.leave(self.group, self)
         if self.participant_id:
             await database_sync_to_async(services.let_go)(
                 participant_id=self.participant_id, channel_name=self.channel_name
@@ -127,13 +133,14 @@ class QuizConsumer(AsyncWebsocketConsumer):
         except (TypeError, ValueError):
             raise QuizError(_("This question is not open."), "not_open") from None
         choice = message.get("text") if "text" in message else message.get("choice")
-        receipt = await database_sync_to_async(running.record_answer)(
-            quiz_id=self.quiz_id,
-            user=self.user,
+        submission = running.Submission(
+            user_id=self.user.pk,
             position=position,
             choice=choice,
             received_at=received_at,
+            language=self.language,
         )
+        receipt = await intake.record(self.quiz_id, submission)
         with translation.override(self.language):
             html = stage.render_answer(
                 {"position": receipt.position, "labels": receipt.labels}
@@ -183,9 +190,6 @@ class QuizConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=stage.notice(message))
 
     # Messages from the channel layer.
-
-    async def quiz_stage(self, event: dict) -> None:
-        await self.send(text_data=event["html"][self.language])
 
     async def quiz_console(self, event: dict) -> None:
         await self.send(text_data=event["html"][self.language])

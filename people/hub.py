@@ -1,0 +1,171 @@
+"""One fan-out per process: a broadcast reaches every local socket in one pass.
+
+A plain Channels group puts one copy of a message on every member's channel;
+each consumer's task then wakes, dispatches and writes. For a quiz with 1000
+players on one floor that is 1000 copies, 1000 task wake-ups and 1000 trips
+through the dispatcher for one frame, and it made the question reach the last
+phone ~30 times later than a bare WebSocket server does (docs/performance.md).
+
+Here a process joins a group once, with its hub's own channel. A broadcast is
+then one channel-layer message per process (one in the embedded mode; one per
+daphne worker through Redis), and the hub writes the frame, already rendered
+once per language, to each local member through that member's ASGI ``send``.
+What a member sees is the same as before: the frames arrive in the order they
+were published, and the layer carries them between workers as it always did.
+
+Under daphne the hub goes one step further. daphne's own path for a frame
+(ASGI send, autobahn's framing, Twisted's write buffer, a writer callback on
+the next turn of the loop) costs about 80 microseconds a socket; the hub
+frames each language's text once (autobahn's ``PreparedMessage``) and hands
+the bytes to the socket at once through Twisted's ``writeSomeData``, the call
+Twisted itself uses to flush. When a socket still has bytes queued, or
+anything about it is not the plain daphne WebSocket it expects (TLS in
+daphne, another ASGI server), the frame goes the ordinary way instead, so the
+order of frames on a socket never changes.
+
+Use it for frames that are the same for everyone in the group (a quiz's stage
+for its players). Personal messages still go to a consumer's own channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from channels.layers import get_channel_layer
+
+try:  # daphne's WebSocket protocol (autobahn on Twisted)
+    from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+except ImportError:  # pragma: no cover - another ASGI server
+    PreparedMessage = WebSocketProtocol = None
+
+logger = logging.getLogger(__name__)
+
+FRAME = "hub.frame"
+
+
+async def join(group: str, consumer, language: str) -> None:
+    """From now on ``consumer`` gets the group's frames in ``language``."""
+    await _hub().join(group, consumer, language)
+
+
+def leave(group: str, consumer) -> None:
+    hub = _hubs.get(id(get_channel_layer()))
+    if hub is not None:
+        hub.leave(group, consumer)
+
+
+async def publish(group: str, html: dict[str, str]) -> None:
+    """Send every member of ``group``, in every process, its language's frame."""
+    message = {"type": FRAME, "group": group, "html": html}
+    await get_channel_layer().group_send(group, message)
+
+
+class Hub:
+    """This process's members of hub groups, and the task that feeds them."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.loop = asyncio.get_running_loop()
+        self.channel_name = ""
+        # group -> {consumer: (language, direct writer or None)}
+        self.members: dict[str, dict[object, tuple]] = {}
+        self.task: asyncio.Task | None = None
+
+    async def join(self, group: str, consumer, language: str) -> None:
+        if not self.channel_name:
+            self.channel_name = await self.layer.new_channel(prefix="hub")
+        if self.task is None:
+            self.task = self.loop.create_task(self.run())
+        writer = direct_writer(consumer)
+        self.members.setdefault(group, {})[consumer] = (language, writer)
+        # Every join renews the process's membership (groups expire after a
+        # day without one); it is one entry however many members join.
+        await self.layer.group_add(group, self.channel_name)
+
+    def leave(self, group: str, consumer) -> None:
+        members = self.members.get(group, {})
+        members.pop(consumer, None)
+        if not members:
+            self.members.pop(group, None)
+        if not self.members and self.task is not None:
+            # Nobody left to feed: stop listening. The next join starts a new
+            # task on the same channel (messages sent meanwhile wait there).
+            self.task.cancel()
+            self.task = None
+
+    async def run(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel_name)
+            if message.get("type") != FRAME:
+                continue
+            await self.deliver(message["group"], message["html"])
+
+    async def deliver(self, group: str, html: dict[str, str]) -> None:
+        frames = {}
+        for consumer, (language, writer) in list(self.members.get(group, {}).items()):
+            try:
+                if writer is not None:
+                    if language not in frames:
+                        frames[language] = prepare(html[language])
+                    if writer(frames[language]):
+                        continue
+                await consumer.base_send(
+                    {"type": "websocket.send", "text": html[language]}
+                )
+            except Exception:
+                # One broken socket must not cost the others their frame.
+                logger.exception("hub: could not write to a socket in %s", group)
+
+
+def prepare(text: str):
+    """The text as one unmasked, uncompressed WebSocket frame."""
+    return PreparedMessage(text.encode(), False, False, True)
+
+
+def direct_writer(consumer):
+    """A function writing a prepared frame straight to the consumer's socket
+    (True when written), or None when the socket is not daphne's over TCP."""
+    send = consumer.base_send
+    args = getattr(send, "args", ())
+    protocol = args[0] if args else None
+    if WebSocketProtocol is None or not isinstance(protocol, WebSocketProtocol):
+        return None
+    transport = getattr(protocol, "transport", None)
+    if not all(
+        hasattr(transport, name)
+        for name in ("writeSomeData", "dataBuffer", "offset", "_tempDataLen")
+    ):
+        return None
+
+    def write(prepared) -> bool:
+        if protocol.state != WebSocketProtocol.STATE_OPEN or protocol.send_queue:
+            return False
+        if transport.disconnecting or not transport.connected:
+            return True  # going away: nothing to write to
+        pending = transport._tempDataLen or len(transport.dataBuffer) > transport.offset
+        if pending:
+            protocol.sendPreparedMessage(prepared)  # behind what is queued
+            return True
+        frame = prepared.payloadHybi
+        sent = transport.writeSomeData(frame)
+        if not isinstance(sent, int):
+            return True  # the connection is lost; Twisted notices on its own
+        if sent < len(frame):
+            transport.write(frame[sent:])
+        return True
+
+    return write
+
+
+_hubs: dict[int, Hub] = {}
+
+
+def _hub() -> Hub:
+    """The hub of this process's channel layer, on the running event loop."""
+    layer = get_channel_layer()
+    hub = _hubs.get(id(layer))
+    loop = asyncio.get_running_loop()
+    if hub is None or hub.layer is not layer or hub.loop is not loop:
+        hub = _hubs[id(layer)] = Hub(layer)
+    return hub
