@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contests import broadcast, standings
@@ -213,29 +213,125 @@ class Receipt:
     repeated: bool = False
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Submission:
+    """One answer as it reached the server: who, to which question, what, when.
+
+    ``language`` is the sender's, for the refusal message (a batch mixes
+    senders).
+    """
+
+    user_id: int
+    position: object
+    choice: object
+    received_at: datetime
+    language: str | None = None
+
+
 def record_answer(
     *, quiz_id: int, user, position: int, choice, received_at: datetime
 ) -> Receipt:
-    """Store one answer, judged by when it reached the server.
+    """Store one answer; QuizError when it is refused. See record_answers."""
+    submission = Submission(user.pk, position, choice, received_at)
+    (result,) = record_answers(quiz_id, [submission])
+    if isinstance(result, QuizError):
+        raise result
+    return result
 
-    Stored before it is acknowledged; a second answer to the same question (a
-    repeat, a replay, another tab) stores nothing and gets the first one's
-    receipt, which the database guarantees with a unique constraint.
+
+def record_answers(
+    quiz_id: int, submissions: list[Submission]
+) -> list[Receipt | QuizError]:
+    """Store answers that arrived together, each judged by when it arrived.
+
+    One transaction and a fixed number of queries for the whole batch (a
+    floor answering within the same half second is one commit, not a
+    thousand). Every answer is stored before this returns, so before it is
+    acknowledged. A second answer to the same question (a repeat, a replay,
+    another tab, in this batch or an earlier one) stores nothing and gets the
+    first one's receipt; a unique constraint in the database guarantees it.
+    The result for each submission, in order: its Receipt, or the QuizError
+    that refused it.
     """
-    participant = Participant.objects.filter(quiz_id=quiz_id, user=user).first()
+    for _attempt in range(RECORD_ATTEMPTS - 1):
+        try:
+            return _record_batch(quiz_id, submissions)
+        except _AlreadyStored:
+            # Another worker stored one of these first (two tabs on two
+            # workers at the same instant): judge the batch again against
+            # what is stored now.
+            continue
+    return _record_batch(quiz_id, submissions)
+
+
+RECORD_ATTEMPTS = 3
+
+
+class _AlreadyStored(IntegrityError):
+    pass
+
+
+@transaction.atomic
+def _record_batch(quiz_id: int, submissions: list[Submission]) -> list:
+    positions = {s.position for s in submissions if isinstance(s.position, int)}
+    questions = {p: _question_for_answer(quiz_id, p) for p in sorted(positions)}
+    questions = {p: q for p, q in questions.items() if q is not None}
+    participants = {
+        p.user_id: p
+        for p in Participant.objects.filter(
+            quiz_id=quiz_id, user_id__in={s.user_id for s in submissions}
+        )
+    }
+    stored = {
+        (a.participant_id, a.question_id): a.choice
+        for a in Answer.objects.filter(
+            participant__in=participants.values(), question__in=questions.values()
+        ).only("participant_id", "question_id", "choice")
+    }
+    results: list[Receipt | QuizError] = []
+    new_answers: list[Answer] = []
+    for submission in submissions:
+        with translation.override(submission.language or translation.get_language()):
+            try:
+                answer = _judge(submission, participants, questions, stored)
+            except QuizError as refused:
+                results.append(refused)
+                continue
+        question = questions[submission.position]
+        if answer is None:  # answered before: the first answer's receipt
+            key = (participants[submission.user_id].pk, question.pk)
+            results.append(_receipt(question, stored[key], repeated=True))
+            continue
+        new_answers.append(answer)
+        results.append(_receipt(question, answer.choice))
+    # One order for every writer, so two workers' batches cannot deadlock.
+    new_answers.sort(key=lambda answer: answer.participant_id)
+    try:
+        Answer.objects.bulk_create(new_answers)
+    except IntegrityError as conflict:
+        raise _AlreadyStored from conflict
+    Participant.objects.bulk_update(
+        [answer.participant for answer in new_answers],
+        ["score", "correct_count", "streak", "last_correct_position"],
+    )
+    return results
+
+
+def _judge(submission, participants, questions, stored) -> Answer | None:
+    """The answer to store, None if one is stored already, or QuizError."""
+    participant = participants.get(submission.user_id)
     if participant is None or participant.removed_at is not None:
         raise QuizError(_("You are not playing in this quiz."), "not_playing")
-    question = _question_for_answer(quiz_id, position)
+    question = questions.get(submission.position)
     if question is None:
         raise QuizError(_("This question is not open."), "not_open")
-    existing = Answer.objects.filter(participant=participant, question=question).first()
-    if existing:
-        return _receipt(question, existing.choice, repeated=True)
+    key = (participant.pk, question.pk)
+    if key in stored:
+        return None
     quiz = question.quiz
-    _check_open(quiz, question, received_at)
-    cleaned = clean_choice(question, choice)
-    elapsed = (received_at - question.opened_at).total_seconds() - (
+    _check_open(quiz, question, submission.received_at)
+    cleaned = clean_choice(question, submission.choice)
+    elapsed = (submission.received_at - question.opened_at).total_seconds() - (
         question.paused_seconds
     )
     elapsed = max(elapsed, 0.0)
@@ -248,7 +344,7 @@ def record_answer(
         speed=quiz.speed_scoring,
     )
     if correct:
-        follows = participant.last_correct_position == position - 1
+        follows = participant.last_correct_position == question.position - 1
         streak = participant.streak + 1 if follows else 1
     else:
         streak = 0
@@ -257,31 +353,22 @@ def record_answer(
         if correct and quiz.streak_bonus and quiz.points_per_question
         else 0
     )
-    try:
-        with transaction.atomic():
-            Answer.objects.create(
-                participant=participant,
-                question=question,
-                choice=cleaned,
-                received_at=received_at,
-                elapsed_ms=round(elapsed * 1000),
-                is_correct=correct,
-                points=points,
-                bonus=bonus,
-            )
-    except IntegrityError:
-        # Another tab's answer got in first: that one counts.
-        existing = Answer.objects.get(participant=participant, question=question)
-        return _receipt(question, existing.choice, repeated=True)
+    stored[key] = cleaned
     participant.score += points + bonus
     participant.correct_count += int(correct)
     participant.streak = streak
     if correct:
-        participant.last_correct_position = position
-    participant.save(
-        update_fields=["score", "correct_count", "streak", "last_correct_position"]
+        participant.last_correct_position = question.position
+    return Answer(
+        participant=participant,
+        question=question,
+        choice=cleaned,
+        received_at=submission.received_at,
+        elapsed_ms=round(elapsed * 1000),
+        is_correct=correct,
+        points=points,
+        bonus=bonus,
     )
-    return _receipt(question, cleaned)
 
 
 def _receipt(question: QuizQuestion, choice, *, repeated: bool = False) -> Receipt:

@@ -119,29 +119,32 @@ def remove_participant(*, quiz_id: int, participant_id: int, by) -> Participant:
     return participant
 
 
-def quiz_role(*, quiz_id: int, user) -> tuple[str, Quiz | None, Participant | None]:
-    """("host" | "player" | "", quiz, participant) for a WebSocket connecting."""
+@transaction.atomic
+def take_seat(*, quiz_id: int, user, channel_name: str) -> tuple:
+    """A WebSocket connecting: (role, quiz, participant, previous channel), the
+    role "host", "player" or "" (not allowed in).
+
+    A player's tab takes the seat: its channel replaces the previous tab's,
+    which is returned ("" if none) to be told. One trip to the database for
+    the whole check, which a floor of agents connecting at once makes by the
+    thousand.
+    """
     quiz = Quiz.objects.filter(pk=quiz_id).first()
     if quiz is None:
-        return "", None, None
+        return "", None, None, ""
     if quiz.host_id == user.pk:
-        return "host", quiz, None
+        return "host", quiz, None, ""
     participant = (
-        Participant.objects.filter(quiz=quiz, user=user, removed_at__isnull=True)
-        .select_related("user")
+        Participant.objects.select_for_update()
+        .filter(quiz=quiz, user=user, removed_at__isnull=True)
         .first()
     )
-    return ("player" if participant else ""), quiz, participant
-
-
-@transaction.atomic
-def take_over(*, participant_id: int, channel_name: str) -> str:
-    """This tab now plays; returns the channel of the tab it replaces ("" if none)."""
-    participant = Participant.objects.select_for_update().get(pk=participant_id)
+    if participant is None:
+        return "", quiz, None, ""
     previous = participant.channel_name
     participant.channel_name = channel_name
     participant.save(update_fields=["channel_name"])
-    return previous if previous != channel_name else ""
+    return "player", quiz, participant, previous if previous != channel_name else ""
 
 
 def let_go(*, participant_id: int, channel_name: str) -> None:
