@@ -187,3 +187,43 @@ def test_answers_that_do_not_fit_the_question_are_refused(
         choice = ""
     with pytest.raises(QuizError):
         answer(quiz, players[0], choice, position=position, after_s=0.5)
+
+
+def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(
+    quiz, trainer, players, other_agent, django_assert_max_num_queries
+):
+    """Group commit: each answer keeps its own verdict, refusal and language,
+    a repeat inside the batch stores nothing, and the batch costs a fixed
+    number of queries however many answer."""
+    question = started(quiz, trainer)
+    first, second, third = players
+    at = question.opened_at
+
+    def sent(user, choice, after_s, language="en"):
+        return running.Submission(
+            user.pk, 0, choice, at + timedelta(seconds=after_s), language
+        )
+
+    batch = [
+        sent(first.user, [0], 0.2),
+        sent(second.user, [1], 1.0),
+        sent(first.user, [1], 1.5),  # the same player again: the first counts
+        sent(third.user, [0], 25.0, "zh-hans"),  # after the deadline
+        sent(other_agent, [0], 1.0),  # never joined
+    ]
+    with django_assert_max_num_queries(12):
+        results = running.record_answers(quiz.pk, batch)
+
+    kept, wrong, repeat, late, outsider = results
+    assert kept.choice == [0] and not kept.repeated
+    assert wrong.choice == [1] and not wrong.repeated
+    assert repeat.choice == [0] and repeat.repeated
+    assert late.code == "late" and "截止" in late.message
+    assert outsider.code == "not_playing" and "not playing" in outsider.message
+    stored = Answer.objects.filter(question=question)
+    assert sorted(stored.values_list("participant_id", "choice")) == sorted(
+        [(first.pk, [0]), (second.pk, [1])]
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.score, first.correct_count, second.score) == (1000, 1, 0)
