@@ -127,6 +127,10 @@ def direct_writer(consumer):
     """A function writing a prepared frame straight to the consumer's socket
     (True when written), or None when the socket is not daphne's over TCP."""
     send = consumer.base_send
+    # Channels' session middleware wraps ``send`` only to set cookies on HTTP
+    # responses; a WebSocket frame passes through it untouched.
+    while hasattr(getattr(send, "__self__", None), "real_send"):
+        send = send.__self__.real_send
     args = getattr(send, "args", ())
     protocol = args[0] if args else None
     if WebSocketProtocol is None or not isinstance(protocol, WebSocketProtocol):
