@@ -164,7 +164,7 @@ async def run_servicestar(
                     limits.round_s,
                 )
                 action = "start" if position == 0 else "next"
-                sent_at = _host_sends(host, action)
+                sent_at = await _host_sends(host, action)
                 replies = await watch
                 arrived = _arrivals(pool, replies, step, dropped, result)
                 frame_sizes = [s for s in pool.merged(replies, "sizes") if s]
@@ -188,7 +188,7 @@ async def run_servicestar(
 
                 step = f"question {position + 1} reveal"
                 watch = await pool.arm([['class="verdict']], limits.reveal_s)
-                sent_at = _host_sends(host, "reveal")
+                sent_at = await _host_sends(host, "reveal")
                 arrived = _arrivals(pool, await watch, step, dropped, result)
                 reveals.append(max(arrived) - sent_at)
                 result["reveal_p50_ms"] = ms(percentile(reveals, 0.5))
@@ -196,7 +196,7 @@ async def run_servicestar(
 
             step = "end"
             watch = await pool.arm([['class="me-final"']], limits.reveal_s)
-            sent_at = _host_sends(host, "end")
+            sent_at = await _host_sends(host, "end")
             arrived = _arrivals(pool, await watch, step, dropped, result)
             if arrived:
                 result["end_final_ms"] = ms(max(arrived) - sent_at)
@@ -283,7 +283,14 @@ async def _start(site, workers, quiz_path, setup):
     return servers, host, display
 
 
-def _host_sends(host: Socket, action: str) -> float:
+# The server lets a console send 5 messages a second after a burst of 20
+# (contests.consumers); a quick run at small N would outpace a human host
+# and have its clicks refused, so the host keeps a human pace.
+HOST_GAP_S = 0.25
+_host_sent_at = [0.0]
+
+
+async def _host_sends(host: Socket, action: str) -> float:
     """The host's action, sent; its time. A console the server closed ends
     the run: nobody can drive the quiz any more."""
     if not host.alive:
@@ -291,7 +298,11 @@ def _host_sends(host: Socket, action: str) -> float:
             f"the server closed the host's console (close code {host.close_code}); "
             "see daphne's log (server_errors)"
         )
-    return host.send_text(json.dumps({"action": action}))
+    wait = _host_sent_at[0] + HOST_GAP_S - time.monotonic()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    _host_sent_at[0] = host.send_text(json.dumps({"action": action}))
+    return _host_sent_at[0]
 
 
 def _targets(setup, n, servers, quiz_path, processes) -> list[dict]:

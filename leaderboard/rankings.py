@@ -3,6 +3,7 @@ people and ledger entries there are."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -138,35 +139,36 @@ def rank_of(person: User, period: str, *, day: date | None = None) -> int | None
 
 
 def _rows(period: str, day: date, base, totals) -> list[Row]:
+    """Rows for ``totals`` (already read, best first): ranks and movement
+    from one counting query, however many rows and people there are."""
     if not totals:
         return []
     earned = _earned_today(day) if period_start(period, day) != day else None
-    changed = {}
-    if earned:
-        changed = dict(
-            base.filter(person_id__in=list(earned)).values_list("person_id", "points")
-        )
+    before = {}
+    if earned is not None:
+        before = {t.person_id: t.points - earned.get(t.person_id, 0) for t in totals}
+    ahead = _count_ahead(base, {t.points for t in totals} | set(before.values()))
+    moved = _Moved(base, earned) if earned else None
     levels = thresholds()
     rows = []
-    rank_cache: dict[int, int] = {}
     for total in totals:
         points = total.points
-        if points not in rank_cache:
-            rank_cache[points] = base.filter(points__gt=points).count() + 1
+        rank = ahead[points] + 1
         movement = None
         new = False
         if earned is not None:
-            before = points - earned.get(total.person_id, 0)
-            if before <= 0:
+            points_before = before[total.person_id]
+            if points_before <= 0:
                 new = True
             else:
-                movement = (
-                    _rank_before(base, earned, changed, before) - rank_cache[points]
-                )
+                rank_before = ahead[points_before] + 1
+                if moved:
+                    rank_before += moved.correction(points_before)
+                movement = rank_before - rank
         person = total.person
         rows.append(
             Row(
-                rank=rank_cache[points],
+                rank=rank,
                 points=points,
                 person_id=person.pk,
                 name=person.name,
@@ -184,17 +186,38 @@ def _rows(period: str, day: date, base, totals) -> list[Row]:
     return rows
 
 
-def _rank_before(base, earned: dict, changed: dict, points_before: int) -> int:
-    """Where ``points_before`` would have ranked at the end of yesterday.
-
-    Only today's earners moved: count everyone ahead now, then move today's
-    earners from where they are to where they were."""
-    ahead_now = base.filter(points__gt=points_before).count()
-    ahead_now_changed = sum(1 for p in changed.values() if p > points_before)
-    ahead_before_changed = sum(
-        1 for pid, p in changed.items() if p - earned[pid] > points_before
+def _count_ahead(base, levels: set[int]) -> dict[int, int]:
+    """For each level of points, how many in ``base`` have more: one query."""
+    ordered = sorted(levels)
+    counts = base.aggregate(
+        **{
+            f"over_{index}": Count("pk", filter=Q(points__gt=level))
+            for index, level in enumerate(ordered)
+        }
     )
-    return ahead_now - ahead_now_changed + ahead_before_changed + 1
+    return {level: counts[f"over_{index}"] for index, level in enumerate(ordered)}
+
+
+class _Moved:
+    """Today's earners, to place a score among yesterday's totals.
+
+    Only people who earned today have moved since yesterday. Ahead of a score
+    at the end of yesterday were everyone ahead of it now, minus today's
+    earners who are ahead only now, plus those who were ahead then: one
+    query, then a binary search per score.
+    """
+
+    def __init__(self, base, earned: dict[int, int]):
+        now = dict(
+            base.filter(person_id__in=list(earned)).values_list("person_id", "points")
+        )
+        self.now = sorted(now.values())
+        self.then = sorted(points - earned[person] for person, points in now.items())
+
+    def correction(self, points_before: int) -> int:
+        ahead_now = len(self.now) - bisect_right(self.now, points_before)
+        ahead_then = len(self.then) - bisect_right(self.then, points_before)
+        return ahead_then - ahead_now
 
 
 def movers(

@@ -151,7 +151,11 @@ class PointEntry(models.Model):
                 fields=["source", "reference", "person"], name="point_entry_once"
             )
         ]
-        indexes = [models.Index(fields=["person", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"]),
+            # Today's earners (movement since yesterday) among a year of lines.
+            models.Index(fields=["occurred_at"], name="point_entry_when"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.points:+d} ({self.source})"
