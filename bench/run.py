@@ -8,6 +8,8 @@ and a summary table at the end. Settings (environment variables):
   ``production-1`` (PostgreSQL + Redis, one worker), ``production-2`` (two
   workers, agents spread round-robin); ``production`` means both. Default:
   all three.
+- ``BENCH_SCENARIOS``: ``live`` (the quiz over WebSockets) and ``pages``
+  (bench/pages.py: 10,000 agents, 1,000,000 ledger lines); default both.
 - ``BENCH_ROUNDS`` (20), ``BENCH_INGEST_ROUNDS`` (3), ``BENCH_CLIENT_PROCESSES``
   (2), ``BENCH_CONNECT_TIMEOUT`` (60 s), ``BENCH_RAMP_TIMEOUT`` (300 s),
   ``BENCH_ROUND_TIMEOUT`` (30 s), ``BENCH_DAPHNE_ARGS`` (extra daphne options),
@@ -27,6 +29,7 @@ import signal
 import sys
 import time
 
+from bench import pages
 from bench.agents import raise_open_files
 from bench.pool import AgentPool
 from bench.scenarios import (
@@ -144,10 +147,34 @@ async def one_size(site, mode, workers, n, limits, processes, setup) -> dict:
     return result
 
 
+def wanted_scenarios() -> set[str]:
+    chosen = {
+        s.strip() for s in os.environ.get("BENCH_SCENARIOS", "live,pages").split(",")
+    }
+    unknown = chosen - {"live", "pages"}
+    if unknown:
+        raise SystemExit(f"BENCH_SCENARIOS: unknown {sorted(unknown)} (live, pages)")
+    return chosen
+
+
+def bench_pages() -> list[dict]:
+    kinds = []
+    for mode in wanted_modes():
+        kind = mode.split("-")[0]
+        if kind not in kinds:
+            kinds.append(kind)
+    results = []
+    for kind in kinds:
+        say(f"pages: {kind}, {pages.AGENTS} agents, {pages.ENTRIES} ledger lines")
+        for result in pages.run([kind]):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+            results.append(result)
+    return results
+
+
 async def bench() -> list[dict]:
     sizes, limits, processes = settings()
     modes = wanted_modes()
-    print(json.dumps(machine()), flush=True)
     results = []
     for kind in ("embedded", "production"):
         chosen = [m for m in modes if m.split("-")[0] == kind]
@@ -198,14 +225,24 @@ def _interrupt(_signal, _frame) -> None:
 def main() -> None:
     # ``timeout`` and service managers send SIGTERM: clean up as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
+    scenarios = wanted_scenarios()
+    print(json.dumps(machine()), flush=True)
+    results, page_results = [], []
     try:
-        results = asyncio.run(bench())
+        if "live" in scenarios:
+            results = asyncio.run(bench())
+        if "pages" in scenarios:
+            page_results = bench_pages()
     except KeyboardInterrupt:
         say("interrupted: stopping everything the benchmark started")
         raise SystemExit(130) from None
     finally:
         end_all()
-    print(table(results), file=sys.stderr)
+    if results:
+        print(table(results), file=sys.stderr)
+    for result in page_results:
+        for name, page in result.get("pages", {}).items():
+            say(f"pages {result['mode']}: {name}: {page}")
 
 
 if __name__ == "__main__":
