@@ -76,7 +76,11 @@ class Hub:
 
     async def join(self, group: str, consumer, language: str) -> None:
         if not self.channel_name:
-            self.channel_name = await self.layer.new_channel(prefix="hub")
+            # The layer's usual prefix: channels-redis fetches a process's
+            # messages for all channels under one prefix at once; under
+            # another one the hub would wait its turn behind every consumer.
+            name = await self.layer.new_channel()
+            self.channel_name = self.channel_name or name
         if self.task is None:
             self.task = self.loop.create_task(self.run())
         writer = direct_writer(consumer)
