@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
+from contests.models import Quiz
 from people import hub
 from people.live import LeanDispatch, scope_language
 
@@ -48,6 +49,7 @@ HOST_ACTIONS = {
 class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
     role = ""
     participant_id = None
+    quiz_id = None
     roster_pending = False
 
     async def connect(self) -> None:
@@ -59,9 +61,23 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
         self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
-        role, quiz, participant, previous = await database_sync_to_async(
-            services.take_seat
-        )(quiz_id=self.quiz_id, user=user, channel_name=self.channel_name)
+        # Accept at once: a floor connecting together must not have its
+        # handshakes wait behind each other's database work (daphne drops a
+        # handshake still open after 5 s). Nothing is written to the socket
+        # until the checks below have passed; a stranger is closed with 4403.
+        await self.accept()
+        players = Quiz(pk=self.quiz_id).group()
+        # Join before reading the snapshot so no change is missed; the hub
+        # keeps what arrives meanwhile until the snapshot is out.
+        await hub.join(players, self, self.language, held=True)
+        role, quiz, participant, previous, html = await database_sync_to_async(seat)(
+            quiz_id=self.quiz_id,
+            user=user,
+            channel_name=self.channel_name,
+            language=self.language,
+        )
+        if role != "player":
+            hub.leave(players, self)
         if not role:
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -69,24 +85,24 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         if role == "host":
             self.group = quiz.host_group()
             await self.channel_layer.group_add(self.group, self.channel_name)
+            await self.send_snapshot()
         else:
             # The stage is the same for every player: one frame per process,
             # written to every local player by the hub (people/hub.py).
             self.participant_id = participant.pk
-            self.group = quiz.group()
-            await hub.join(self.group, self, self.language)
-        await self.accept()
+            self.group = players
+            await self.send(text_data=html)
+            await hub.release(players, self)
         if previous:
             await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
-        await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
+        if self.quiz_id is not None:
+            hub.leave(Quiz(pk=self.quiz_id).group(), self)
         if not self.role:
             return
         if self.role == "host":
             await self.channel_layer.group_discard(self.group, self.channel_name)
-        else:
-            hub.leave(self.group, self)
         if self.participant_id:
             await database_sync_to_async(services.let_go)(
                 participant_id=self.participant_id, channel_name=self.channel_name
@@ -94,6 +110,8 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()  # the only clock that counts
+        if not self.role:
+            return  # not (yet) let in
         # Messages and refusals in this page's language (the override reaches
         # the database thread: asgiref carries the context across).
         with translation.override(self.language):
@@ -222,6 +240,21 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         self.participant_id = None
         await self.send_notice(_("The host removed you from this quiz."))
         await self.close(code=CLOSE_FORBIDDEN)
+
+
+def seat(*, quiz_id: int, user, channel_name: str, language: str) -> tuple:
+    """A connecting tab takes its seat and, if it plays, reads its snapshot:
+    one trip to the database thread for what a floor connecting together
+    does a thousand times. (role, quiz, participant, previous channel, html)."""
+    role, quiz, participant, previous = services.take_seat(
+        quiz_id=quiz_id, user=user, channel_name=channel_name
+    )
+    html = ""
+    if role == "player":
+        html = stage.player_snapshot(
+            quiz_id=quiz_id, participant_id=participant.pk, language=language
+        )
+    return role, quiz, participant, previous, html
 
 
 class TokenBucket:

@@ -8,6 +8,7 @@ every player, so a broadcast renders it once per language. What is personal
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import asdict
 
 from django.template.loader import render_to_string
@@ -30,6 +31,29 @@ NOTICE = "contests/_notice.html"
 LIVE_NOW = "contests/_live_now.html"
 LIVE_NOW_PUSHED = "contests/_live_now_pushed.html"
 PODIUM_SIZE = 3
+# A floor reconnecting together (a Wi-Fi access point restarting, a server
+# restart) reads the same stage and the same results a thousand times: each
+# is kept for a second, per quiz and version. Not while a question counts
+# down: its remaining time is read fresh for every snapshot.
+KEPT_S = 1.0
+KEPT_MAX = 500
+_kept: dict[tuple, tuple[float, object]] = {}
+
+
+def _recent(quiz: Quiz, what: str, read):
+    """``read()``, or what it gave less than KEPT_S ago for this version."""
+    if quiz.phase == Phase.QUESTION:
+        return read()
+    key = (quiz.pk, quiz.created_at, quiz.version, what)
+    now = time.monotonic()
+    kept = _kept.get(key)
+    if kept is not None and now - kept[0] < KEPT_S:
+        return kept[1]
+    value = read()
+    if len(_kept) >= KEPT_MAX:
+        _kept.clear()
+    _kept[key] = (now, value)
+    return value
 
 
 def remaining_ms(quiz: Quiz, question: QuizQuestion | None) -> int:
@@ -154,7 +178,10 @@ def me_payload(quiz: Quiz, participant: Participant) -> dict:
     if quiz.status == QuizStatus.FINISHED:
         payload["final"] = final_result(quiz, participant)
     elif question is not None and quiz.phase in (Phase.REVEALED, Phase.LEADERBOARD):
-        result = standings.personal_results(quiz, question).get(participant.pk)
+        results = _recent(
+            quiz, "results", lambda: standings.personal_results(quiz, question)
+        )
+        result = results.get(participant.pk)
         payload["result"] = asdict(result) if result else None
     return payload
 
@@ -207,7 +234,11 @@ def render_answer(answer: dict | None) -> str:
 
 def player_view(quiz: Quiz, participant: Participant) -> str:
     """The whole player screen (stage, then personal part) in the active language."""
-    stage = render_to_string(PLAYER_STAGE, stage_context(quiz))
+    stage = _recent(
+        quiz,
+        f"stage-{translation.get_language()}",
+        lambda: render_to_string(PLAYER_STAGE, stage_context(quiz)),
+    )
     return stage + render_me(me_payload(quiz, participant))
 
 

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from channels.layers import get_channel_layer
 
@@ -46,9 +48,21 @@ logger = logging.getLogger(__name__)
 FRAME = "hub.frame"
 
 
-async def join(group: str, consumer, language: str) -> None:
-    """From now on ``consumer`` gets the group's frames in ``language``."""
-    await _hub().join(group, consumer, language)
+async def join(group: str, consumer, language: str, *, held: bool = False) -> None:
+    """From now on ``consumer`` gets the group's frames in ``language``.
+
+    ``held``: not yet; keep the latest frame until ``release`` (a socket
+    whose snapshot is still being read must not miss a change made
+    meanwhile, nor get it before the snapshot).
+    """
+    await _hub().join(group, consumer, language, held)
+
+
+async def release(group: str, consumer) -> None:
+    """Start writing to a held member, beginning with the frame kept for it."""
+    hub = _hubs.get(id(get_channel_layer()))
+    if hub is not None:
+        await hub.release(group, consumer)
 
 
 def leave(group: str, consumer) -> None:
@@ -63,6 +77,14 @@ async def publish(group: str, html: dict[str, str]) -> None:
     await get_channel_layer().group_send(group, message)
 
 
+@dataclass(eq=False, slots=True)
+class Member:
+    language: str
+    writer: Callable | None  # straight to daphne's socket, when possible
+    held: bool = False
+    kept: str | None = None  # the latest frame while held
+
+
 class Hub:
     """This process's members of hub groups, and the task that feeds them."""
 
@@ -70,11 +92,10 @@ class Hub:
         self.layer = layer
         self.loop = asyncio.get_running_loop()
         self.channel_name = ""
-        # group -> {consumer: (language, direct writer or None)}
-        self.members: dict[str, dict[object, tuple]] = {}
+        self.members: dict[str, dict[object, Member]] = {}
         self.task: asyncio.Task | None = None
 
-    async def join(self, group: str, consumer, language: str) -> None:
+    async def join(self, group: str, consumer, language: str, held: bool) -> None:
         if not self.channel_name:
             # The layer's usual prefix: channels-redis fetches a process's
             # messages for all channels under one prefix at once; under
@@ -83,11 +104,20 @@ class Hub:
             self.channel_name = self.channel_name or name
         if self.task is None:
             self.task = self.loop.create_task(self.run())
-        writer = direct_writer(consumer)
-        self.members.setdefault(group, {})[consumer] = (language, writer)
+        member = Member(language, direct_writer(consumer), held)
+        self.members.setdefault(group, {})[consumer] = member
         # Every join renews the process's membership (groups expire after a
         # day without one); it is one entry however many members join.
         await self.layer.group_add(group, self.channel_name)
+
+    async def release(self, group: str, consumer) -> None:
+        member = self.members.get(group, {}).get(consumer)
+        if member is None or not member.held:
+            return
+        member.held = False
+        if member.kept is not None:
+            text, member.kept = member.kept, None
+            await consumer.base_send({"type": "websocket.send", "text": text})
 
     def leave(self, group: str, consumer) -> None:
         members = self.members.get(group, {})
@@ -109,12 +139,16 @@ class Hub:
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
         frames = {}
-        for consumer, (language, writer) in list(self.members.get(group, {}).items()):
+        for consumer, member in list(self.members.get(group, {}).items()):
+            language = member.language
             try:
-                if writer is not None:
+                if member.held:
+                    member.kept = html[language]
+                    continue
+                if member.writer is not None:
                     if language not in frames:
                         frames[language] = prepare(html[language])
-                    if writer(frames[language]):
+                    if member.writer(frames[language]):
                         continue
                 await consumer.base_send(
                     {"type": "websocket.send", "text": html[language]}

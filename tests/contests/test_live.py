@@ -231,9 +231,18 @@ async def test_a_removed_player_is_disconnected(quiz, trainer, players):
         await socket.disconnect()
 
 
-async def test_strangers_cannot_connect_to_a_quiz(quiz, other_agent):
-    _, ok, code = await connect(f"/ws/quiz/{quiz.pk}/", other_agent)
-    assert not ok and code == CLOSE_FORBIDDEN
+async def test_strangers_are_closed_out_of_a_quiz_having_seen_nothing(
+    quiz, trainer, players, other_agent
+):
+    """The handshake is accepted before the checks (a floor connecting at
+    once must not wait for them); a stranger's first frame is the close."""
+    stranger, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", other_agent)
+    assert ok
+    assert (await stranger.receive_output())["code"] == CLOSE_FORBIDDEN
+    host, (player,) = await open_quiz(quiz, trainer, players[0])  # and started
+    assert await stranger.receive_nothing()
+    for socket in (host, player):
+        await socket.disconnect()
 
 
 async def test_a_flood_of_messages_is_throttled_and_the_player_plays_on(
