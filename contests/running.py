@@ -310,11 +310,27 @@ def _record_batch(quiz_id: int, submissions: list[Submission]) -> list:
         Answer.objects.bulk_create(new_answers)
     except IntegrityError as conflict:
         raise _AlreadyStored from conflict
-    Participant.objects.bulk_update(
-        [answer.participant for answer in new_answers],
-        ["score", "correct_count", "streak", "last_correct_position"],
-    )
+    _save_scores([answer.participant for answer in new_answers])
     return results
+
+
+def _save_scores(participants: list[Participant]) -> None:
+    """Each player's new score, streak and count: one statement run for each
+    row (executemany). Django's bulk_update builds one CASE per column over
+    the whole batch and took ~1 ms a player for a batch of 250."""
+    if not participants:
+        return
+    table = connection.ops.quote_name(Participant._meta.db_table)
+    columns = ["score", "correct_count", "streak", "last_correct_position"]
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(Participant._meta.get_field(c).column)} = %s"
+        for c in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+            [[*(getattr(p, c) for c in columns), p.pk] for p in participants],
+        )
 
 
 def _judge(submission, participants, questions, stored) -> Answer | None:
