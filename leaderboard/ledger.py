@@ -3,10 +3,11 @@ same transaction, and schedules a refresh of the boards after commit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -58,6 +59,122 @@ def award(
         detail=detail,
         occurred_at=occurred_at,
     )
+
+
+@dataclass(frozen=True)
+class Award:
+    """One person's share of a batch (see award_many)."""
+
+    person: object
+    units: float | Decimal
+    detail: dict
+
+
+@transaction.atomic
+def award_many(
+    *, source: str, reference: str, awards: list[Award], occurred_at: datetime
+) -> None:
+    """``award`` for many people earning from the same thing (a quiz's whole
+    floor): the same rule, cap and once-only promise, in a fixed number of
+    queries instead of about ten per person."""
+    people = {a.person.pk: a for a in awards}
+    done = set(
+        PointEntry.objects.filter(
+            source=source, reference=reference, person_id__in=people
+        ).values_list("person_id", flat=True)
+    )
+    todo = [a for pk, a in people.items() if pk not in done]
+    if not todo:
+        return
+    rule = rule_for(source)
+    earned = {}
+    if rule.daily_cap is not None:
+        earned = dict(
+            PointEntry.objects.filter(source=source, person_id__in=people)
+            .on_day(timezone.localdate(occurred_at))
+            .values("person_id")
+            .annotate(total=Sum("points"))
+            .values_list("person_id", "total")
+        )
+    entries = []
+    for award in todo:
+        units = Decimal(str(award.units))
+        points = int((units * rule.weight).quantize(0, ROUND_HALF_UP))
+        detail = award.detail
+        if rule.daily_cap is not None and points > 0:
+            allowed = max(0, rule.daily_cap - earned.get(award.person.pk, 0))
+            if points > allowed:
+                detail = {**detail, "capped_from": points}
+                points = allowed
+        entries.append(
+            PointEntry(
+                person=award.person,
+                team_id=award.person.team_id,
+                source=source,
+                reference=reference,
+                points=points,
+                detail=detail,
+                occurred_at=occurred_at,
+            )
+        )
+    try:
+        with transaction.atomic():
+            PointEntry.objects.bulk_create(entries)
+    except IntegrityError:
+        # Someone recorded one of these a moment ago: one at a time, then.
+        for entry in entries:
+            record(
+                person=entry.person,
+                source=source,
+                reference=reference,
+                points=entry.points,
+                detail=entry.detail,
+                occurred_at=occurred_at,
+            )
+        return
+    _add_many_to_totals(entries, timezone.localdate(occurred_at))
+    for entry in entries:
+        live.points_changed(entry)
+
+
+def _add_many_to_totals(entries: list[PointEntry], day) -> None:
+    """The totals of everyone in ``entries`` (all on ``day``), a few queries
+    per period whatever their number."""
+    for period in Period.values:
+        starts_on = period_start(period, day)
+        for owner in ("person_id", "team_id"):
+            gains: dict[int, int] = {}
+            for entry in entries:
+                key = getattr(entry, owner)
+                if key is not None and entry.points:
+                    gains[key] = gains.get(key, 0) + entry.points
+            if gains:
+                _bump_many(period, starts_on, owner, gains)
+
+
+def _bump_many(period: str, starts_on, owner: str, gains: dict[int, int]) -> None:
+    rows = PointTotal.objects.filter(period=period, starts_on=starts_on)
+    existing = dict(rows.filter(**{f"{owner}__in": gains}).values_list(owner, "pk"))
+    if existing:
+        table = connection.ops.quote_name(PointTotal._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET points = points + %s WHERE id = %s",  # noqa: S608
+                [[gains[key], pk] for key, pk in existing.items()],
+            )
+    missing = [key for key in gains if key not in existing]
+    if not missing:
+        return
+    try:
+        with transaction.atomic():
+            created = [PointTotal(period=period, starts_on=starts_on) for _ in missing]
+            for total, key in zip(created, missing, strict=True):
+                setattr(total, owner, key)
+                total.points = gains[key]
+            PointTotal.objects.bulk_create(created)
+    except IntegrityError:  # a concurrent writer created some: one at a time
+        for key in missing:
+            _bump(period, starts_on, {owner: key}, gains[key])
 
 
 @transaction.atomic

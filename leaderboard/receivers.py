@@ -16,22 +16,25 @@ QUIZ_UNIT = 100  # quiz points per unit of the quiz rule
 @receiver(quiz_finished, dispatch_uid="leaderboard.quiz_points")
 def points_for_quiz(sender, quiz, results, team_results, **kwargs) -> None:
     people = User.objects.in_bulk([r.user_id for r in results])
-    for result in results:
-        if result.score <= 0:
-            continue
-        ledger.award(
-            person=people[result.user_id],
-            source=Source.QUIZ,
-            reference=f"quiz:{quiz.pk}",
-            units=result.score / QUIZ_UNIT,
-            detail={
-                "title": quiz.title,
-                "rank": result.rank,
-                "players": len(results),
-                "score": result.score,
-            },
-            occurred_at=quiz.ended_at,
-        )
+    ledger.award_many(
+        source=Source.QUIZ,
+        reference=f"quiz:{quiz.pk}",
+        occurred_at=quiz.ended_at,
+        awards=[
+            ledger.Award(
+                person=people[result.user_id],
+                units=result.score / QUIZ_UNIT,
+                detail={
+                    "title": quiz.title,
+                    "rank": result.rank,
+                    "players": len(results),
+                    "score": result.score,
+                },
+            )
+            for result in results
+            if result.score > 0
+        ],
+    )
 
 
 @receiver(live_quizzes_changed, dispatch_uid="leaderboard.displays_follow_quizzes")

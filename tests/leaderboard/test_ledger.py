@@ -167,3 +167,41 @@ def test_a_finished_quiz_turns_into_points_once(trainer, team):
     )
     assert entry.detail == {"title": "擂台赛", "rank": 1, "players": 2, "score": 1000}
     assert question.quiz_id == quiz.pk
+
+
+def test_a_whole_floor_is_awarded_as_one_by_one_but_in_a_few_queries(
+    agent, team, django_assert_max_num_queries
+):
+    """award_many keeps award's promises: once only, the daily cap, and
+    totals in step for people and their teams."""
+    floor = [agent, *(make_user(team=team) for _ in range(30))]
+    award(agent, "kudos:earlier", 5, source="kudos")  # all 25 of the day's cap
+    award(floor[1], "kudos:same", 1, source="kudos")  # already has this one
+    batch = [ledger.Award(person, 1, {"n": n}) for n, person in enumerate(floor)]
+
+    with django_assert_max_num_queries(30):  # one at a time: ~300
+        ledger.award_many(
+            source="kudos", reference="kudos:same", awards=batch, occurred_at=NOON
+        )
+    ledger.award_many(  # again: nothing more
+        source="kudos", reference="kudos:same", awards=batch, occurred_at=NOON
+    )
+
+    same = PointEntry.objects.filter(reference="kudos:same")
+    assert same.count() == len(floor)
+    capped = same.get(person=agent)
+    assert (capped.points, capped.detail["capped_from"]) == (0, 5)
+    assert same.get(person=floor[1]).detail == {
+        "title": "t",
+        "rank": 1,
+        "players": 1,
+        "score": 100,
+    }
+    for person in floor:
+        expected = sum(
+            PointEntry.objects.filter(person=person).values_list("points", flat=True)
+        )
+        assert total(person, "week") == total(person, "all") == expected
+    assert total(team, "month") == sum(
+        PointEntry.objects.values_list("points", flat=True)
+    )
