@@ -159,10 +159,7 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
             language=self.language,
         )
         receipt = await intake.record(self.quiz_id, submission)
-        with translation.override(self.language):
-            html = stage.render_answer(
-                {"position": receipt.position, "labels": receipt.labels}
-            )
+        html = stage.answer_receipt(self.language, receipt.position, receipt.labels)
         await self.send(text_data=html)
         if not receipt.repeated:
             broadcast.answer_counted(self.quiz_id)

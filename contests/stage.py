@@ -8,8 +8,10 @@ every player, so a broadcast renders it once per language. What is personal
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import asdict
+from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -230,6 +232,18 @@ def host_snapshot(*, quiz_id: int, language: str) -> str:
 def render_answer(answer: dict | None) -> str:
     """The "answer locked in" fragment: identical whether right or wrong."""
     return render_to_string(PLAYER_ANSWER, {"answer": answer})
+
+
+def answer_receipt(language: str, position: int, labels: list) -> str:
+    """render_answer in ``language``: a floor answering together picks among
+    a few options, so the same receipt is rendered once, not a thousand times."""
+    return _answer_receipt(language, position, json.dumps(labels, sort_keys=True))
+
+
+@lru_cache(maxsize=1024)
+def _answer_receipt(language: str, position: int, labels: str) -> str:
+    with translation.override(language):
+        return render_answer({"position": position, "labels": json.loads(labels)})
 
 
 def player_view(quiz: Quiz, participant: Participant) -> str:
