@@ -163,6 +163,11 @@ if REDIS_URL:
                         # redis-py's default pool of 100 runs dry in a connect
                         # storm of hundreds of group_add calls.
                         "max_connections": envint("REDIS_MAX_CONNECTIONS", 1000),
+                        # redis-py 8 gives up reading after 5 s, which is
+                        # exactly how long channels-redis blocks waiting for
+                        # a message: on a busy loop the wait's own reply came
+                        # "late" and the socket closed with 1011.
+                        "socket_timeout": 30,
                     }
                 ],
                 "prefix": envstr("REDIS_PREFIX", "servicestar"),
