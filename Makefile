@@ -36,7 +36,7 @@ test: install messages
 # The live-path benchmark (docs/performance.md); BENCH_N=100,500 for a quick run.
 .PHONY: bench
 bench: install messages
-	$(BIN)/python -m bench
+	@$(BIN)/python -m bench
 
 # What CI checks besides the tests (.ci/run).
 check: install messages

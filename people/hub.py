@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ except ImportError:  # pragma: no cover - another ASGI server
 logger = logging.getLogger(__name__)
 
 FRAME = "hub.frame"
+RENEW_GROUP_S = 3600
 
 
 async def join(group: str, consumer, language: str, *, held: bool = False) -> None:
@@ -93,6 +95,7 @@ class Hub:
         self.loop = asyncio.get_running_loop()
         self.channel_name = ""
         self.members: dict[str, dict[object, Member]] = {}
+        self.entered: dict[str, tuple[float, asyncio.Future]] = {}
         self.task: asyncio.Task | None = None
 
     async def join(self, group: str, consumer, language: str, held: bool) -> None:
@@ -106,9 +109,26 @@ class Hub:
             self.task = self.loop.create_task(self.run())
         member = Member(language, direct_writer(consumer), held)
         self.members.setdefault(group, {})[consumer] = member
-        # Every join renews the process's membership (groups expire after a
-        # day without one); it is one entry however many members join.
-        await self.layer.group_add(group, self.channel_name)
+        await self.enter(group)
+
+    async def enter(self, group: str) -> None:
+        """Make sure this process's channel is in ``group``: one ``group_add``
+        for a whole storm of joins (2000 at once through Redis ran its
+        connection pool dry), renewed hourly (groups expire after a day),
+        and every joiner waits until it has landed."""
+        now = time.monotonic()
+        entry = self.entered.get(group)
+        if entry is None or now - entry[0] > RENEW_GROUP_S:
+            adding = asyncio.ensure_future(
+                self.layer.group_add(group, self.channel_name)
+            )
+            entry = self.entered[group] = (now, adding)
+        try:
+            await asyncio.shield(entry[1])
+        except Exception:
+            if self.entered.get(group) is entry:
+                del self.entered[group]
+            raise
 
     async def release(self, group: str, consumer) -> None:
         member = self.members.get(group, {}).get(consumer)
@@ -129,6 +149,9 @@ class Hub:
             # task on the same channel (messages sent meanwhile wait there).
             self.task.cancel()
             self.task = None
+            # Unread, its messages expire, and the in-memory layer then drops
+            # the channel from every group: enter them afresh next time.
+            self.entered.clear()
 
     async def run(self) -> None:
         while True:
