@@ -139,32 +139,25 @@ def rank_of(person: User, period: str, *, day: date | None = None) -> int | None
 
 
 def _rows(period: str, day: date, base, totals) -> list[Row]:
-    """Rows for ``totals`` (already read, best first): ranks and movement
-    from one counting query, however many rows and people there are."""
+    """Rows for ``totals`` (already read, best first) with their ranks and
+    movement, from the period's standing: a fixed number of queries however
+    many rows and people there are."""
     if not totals:
         return []
-    earned = _earned_today(day) if period_start(period, day) != day else None
-    before = {}
-    if earned is not None:
-        before = {t.person_id: t.points - earned.get(t.person_id, 0) for t in totals}
-    ahead = _count_ahead(base, {t.points for t in totals} | set(before.values()))
-    moved = _Moved(base, earned) if earned else None
+    standing = _standing(period, day, base)
     levels = thresholds()
     rows = []
     for total in totals:
         points = total.points
-        rank = ahead[points] + 1
+        rank = standing.ahead(points) + 1
         movement = None
         new = False
-        if earned is not None:
-            points_before = before[total.person_id]
+        if standing.earned is not None:
+            points_before = points - standing.earned.get(total.person_id, 0)
             if points_before <= 0:
                 new = True
             else:
-                rank_before = ahead[points_before] + 1
-                if moved:
-                    rank_before += moved.correction(points_before)
-                movement = rank_before - rank
+                movement = standing.ahead_yesterday(points_before) + 1 - rank
         person = total.person
         rows.append(
             Row(
@@ -186,38 +179,66 @@ def _rows(period: str, day: date, base, totals) -> list[Row]:
     return rows
 
 
-def _count_ahead(base, levels: set[int]) -> dict[int, int]:
-    """For each level of points, how many in ``base`` have more: one query."""
-    ordered = sorted(levels)
-    counts = base.aggregate(
-        **{
-            f"over_{index}": Count("pk", filter=Q(points__gt=level))
-            for index, level in enumerate(ordered)
-        }
-    )
-    return {level: counts[f"over_{index}"] for index, level in enumerate(ordered)}
+class _Standing:
+    """Everyone's points in a period, sorted, and today's earners: where any
+    score ranks now and where it ranked at the end of yesterday.
 
-
-class _Moved:
-    """Today's earners, to place a score among yesterday's totals.
-
-    Only people who earned today have moved since yesterday. Ahead of a score
-    at the end of yesterday were everyone ahead of it now, minus today's
-    earners who are ahead only now, plus those who were ahead then: one
-    query, then a binary search per score.
+    Only today's earners have moved since yesterday. Ahead of a score at the
+    end of yesterday were everyone ahead of it now, minus today's earners who
+    are ahead only now, plus those who were ahead then.
     """
 
-    def __init__(self, base, earned: dict[int, int]):
-        now = dict(
-            base.filter(person_id__in=list(earned)).values_list("person_id", "points")
-        )
-        self.now = sorted(now.values())
-        self.then = sorted(points - earned[person] for person, points in now.items())
+    def __init__(self, period: str, day: date, base):
+        self.points = list(base.order_by("points").values_list("points", flat=True))
+        self.earned = None
+        self.now: list[int] = []
+        self.then: list[int] = []
+        if period_start(period, day) == day:
+            return  # the period began today: nobody has moved yet
+        self.earned = _earned_today(day)
+        # Today's earners chosen by the database: a list of thousands of ids
+        # cost more to build in Python than the query itself.
+        earners = PointEntry.objects.on_day(day).values("person_id")
+        for person, points in base.filter(person_id__in=earners).values_list(
+            "person_id", "points"
+        ):
+            self.now.append(points)
+            self.then.append(points - self.earned.get(person, 0))
+        self.now.sort()
+        self.then.sort()
 
-    def correction(self, points_before: int) -> int:
-        ahead_now = len(self.now) - bisect_right(self.now, points_before)
-        ahead_then = len(self.then) - bisect_right(self.then, points_before)
-        return ahead_then - ahead_now
+    def ahead(self, points: int) -> int:
+        return len(self.points) - bisect_right(self.points, points)
+
+    def ahead_yesterday(self, points: int) -> int:
+        passed_today = len(self.now) - bisect_right(self.now, points)
+        ahead_then = len(self.then) - bisect_right(self.then, points)
+        return self.ahead(points) - passed_today + ahead_then
+
+
+# Standings reused while the ledger has not changed: a board page reads the
+# same period twice (the top and my own place), a wall display every few
+# seconds. The ledger is append-only, so its newest line says whether
+# anything changed.
+_standings: dict[tuple, tuple[tuple, _Standing]] = {}
+STANDINGS_KEPT = 32
+
+
+def forget_standings() -> None:
+    _standings.clear()
+
+
+def _standing(period: str, day: date, base) -> _Standing:
+    key = (period, day, *base.query.sql_with_params())
+    newest = PointEntry.objects.order_by("-pk").values_list("pk", "created_at").first()
+    kept = _standings.get(key)
+    if kept is not None and kept[0] == newest:
+        return kept[1]
+    standing = _Standing(period, day, base)
+    if len(_standings) >= STANDINGS_KEPT:
+        _standings.clear()
+    _standings[key] = (newest, standing)
+    return standing
 
 
 def movers(

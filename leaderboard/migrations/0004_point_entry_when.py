@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='pointentry',
-            index=models.Index(fields=['occurred_at'], name='point_entry_when'),
+            index=models.Index(fields=['occurred_at', 'person', 'points'], name='point_entry_when'),
         ),
     ]

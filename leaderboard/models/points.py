@@ -153,8 +153,11 @@ class PointEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "-occurred_at"]),
-            # Today's earners (movement since yesterday) among a year of lines.
-            models.Index(fields=["occurred_at"], name="point_entry_when"),
+            # Today's earners (movement since yesterday) among a year of
+            # lines, read from the index alone.
+            models.Index(
+                fields=["occurred_at", "person", "points"], name="point_entry_when"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,7 +207,14 @@ class PointTotal(models.Model):
                 name="total_of_person_or_team",
             ),
         ]
-        indexes = [models.Index(fields=["period", "starts_on", "-points"])]
+        # Rankings read the board in order and count who is ahead from the
+        # index alone (the person breaks ties and says it is not a team).
+        indexes = [
+            models.Index(
+                fields=["period", "starts_on", "-points", "person"],
+                name="point_total_board",
+            )
+        ]
 
     def __str__(self) -> str:
         return (
