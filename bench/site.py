@@ -85,21 +85,17 @@ class Site:
     prefix: str = ""
 
     def populate(self, command: str, **arguments) -> dict:
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.populate", command, json.dumps(arguments)],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"populate {command} failed:\n{result.stderr[-3000:]}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        args = ["-m", "bench.populate", command, json.dumps(arguments)]
+        output = self.run_python(args, f"populate {command}")
+        return json.loads(output.strip().splitlines()[-1])
 
     def manage(self, *args: str) -> None:
+        self.run_python(["manage.py", *args], f"manage.py {args[0]}")
+
+    def run_python(self, args: list[str], what: str) -> str:
+        """Run Python with the site's environment; its stdout, or an error."""
         result = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [sys.executable, *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -107,7 +103,8 @@ class Site:
             timeout=600,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
+            raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
 
 
 @contextlib.contextmanager
