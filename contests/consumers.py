@@ -50,6 +50,7 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
     role = ""
     participant_id = None
     quiz_id = None
+    players = ""  # the players' hub group, once the socket is accepted
     roster_pending = False
 
     async def connect(self) -> None:
@@ -66,7 +67,7 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         # handshake still open after 5 s). Nothing is written to the socket
         # until the checks below have passed; a stranger is closed with 4403.
         await self.accept()
-        players = Quiz(pk=self.quiz_id).group()
+        self.players = players = Quiz(pk=self.quiz_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
         await hub.join(players, self, self.language, held=True)
@@ -97,8 +98,8 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
             await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
 
     async def disconnect(self, code: int) -> None:
-        if self.quiz_id is not None:
-            hub.leave(Quiz(pk=self.quiz_id).group(), self)
+        if self.players:
+            hub.leave(self.players, self)
         if not self.role:
             return
         if self.role == "host":

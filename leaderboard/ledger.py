@@ -39,18 +39,15 @@ def award(
         return existing
     occurred_at = occurred_at or timezone.now()
     rule = rule_for(source)
-    points = int((Decimal(str(units)) * rule.weight).quantize(0, ROUND_HALF_UP))
-    if rule.daily_cap is not None and points > 0:
+    earned = 0
+    if rule.daily_cap is not None:
         earned = (
             PointEntry.objects.filter(person=person, source=source)
             .on_day(timezone.localdate(occurred_at))
             .aggregate(total=Sum("points"))["total"]
             or 0
         )
-        allowed = max(0, rule.daily_cap - earned)
-        if points > allowed:
-            detail = {**detail, "capped_from": points}
-            points = allowed
+    points, detail = _under_rule(rule, units, detail, earned)
     return record(
         person=person,
         source=source,
@@ -59,6 +56,17 @@ def award(
         detail=detail,
         occurred_at=occurred_at,
     )
+
+
+def _under_rule(rule, units, detail: dict, earned_today: int) -> tuple[int, dict]:
+    """Points for ``units`` by the rule's weight, trimmed to what its daily
+    cap leaves after ``earned_today``; the detail says when it trimmed."""
+    points = int((Decimal(str(units)) * rule.weight).quantize(0, ROUND_HALF_UP))
+    if rule.daily_cap is not None and points > 0:
+        allowed = max(0, rule.daily_cap - earned_today)
+        if points > allowed:
+            return allowed, {**detail, "capped_from": points}
+    return points, detail
 
 
 @dataclass(frozen=True)
@@ -98,14 +106,9 @@ def award_many(
         )
     entries = []
     for award in todo:
-        units = Decimal(str(award.units))
-        points = int((units * rule.weight).quantize(0, ROUND_HALF_UP))
-        detail = award.detail
-        if rule.daily_cap is not None and points > 0:
-            allowed = max(0, rule.daily_cap - earned.get(award.person.pk, 0))
-            if points > allowed:
-                detail = {**detail, "capped_from": points}
-                points = allowed
+        points, detail = _under_rule(
+            rule, award.units, award.detail, earned.get(award.person.pk, 0)
+        )
         entries.append(
             PointEntry(
                 person=award.person,

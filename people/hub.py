@@ -62,13 +62,13 @@ async def join(group: str, consumer, language: str, *, held: bool = False) -> No
 
 async def release(group: str, consumer) -> None:
     """Start writing to a held member, beginning with the frame kept for it."""
-    hub = _hubs.get(id(get_channel_layer()))
+    hub = _existing_hub()
     if hub is not None:
         await hub.release(group, consumer)
 
 
 def leave(group: str, consumer) -> None:
-    hub = _hubs.get(id(get_channel_layer()))
+    hub = _existing_hub()
     if hub is not None:
         hub.leave(group, consumer)
 
@@ -226,6 +226,10 @@ def direct_writer(consumer):
 
 
 _hubs: dict[int, Hub] = {}
+
+
+def _existing_hub() -> Hub | None:
+    return _hubs.get(id(get_channel_layer()))
 
 
 def _hub() -> Hub:

@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leaderboard', '0003_csat_imports_and_wall_displays'),
-        ('people', '0002_user_board_alias'),
+        ("leaderboard", "0003_csat_imports_and_wall_displays"),
+        ("people", "0002_user_board_alias"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='pointentry',
-            index=models.Index(fields=['occurred_at', 'person', 'points'], name='point_entry_when'),
+            model_name="pointentry",
+            index=models.Index(
+                fields=["occurred_at", "person", "points"], name="point_entry_when"
+            ),
         ),
     ]

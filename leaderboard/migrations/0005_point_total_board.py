@@ -5,20 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leaderboard', '0004_point_entry_when'),
-        ('people', '0002_user_board_alias'),
+        ("leaderboard", "0004_point_entry_when"),
+        ("people", "0002_user_board_alias"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='pointtotal',
-            name='leaderboard_period_0db1f9_idx',
+            model_name="pointtotal",
+            name="leaderboard_period_0db1f9_idx",
         ),
         migrations.AddIndex(
-            model_name='pointtotal',
-            index=models.Index(fields=['period', 'starts_on', '-points', 'person'], name='point_total_board'),
+            model_name="pointtotal",
+            index=models.Index(
+                fields=["period", "starts_on", "-points", "person"],
+                name="point_total_board",
+            ),
         ),
     ]
