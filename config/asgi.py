@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import pprint
 
+from autobahn.websocket import protocol as autobahn_protocol
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -29,6 +31,26 @@ class StartClocks:
         board_live.start()
         return await self.app(scope, receive, send)
 
+
+class _FormattedIfLogged:
+    """pprint.pformat, but only when the text is used."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format(pprint.pformat(self.value), spec)
+
+    def __str__(self) -> str:
+        return pprint.pformat(self.value)
+
+    __repr__ = __str__
+
+
+# autobahn (daphne's WebSocket code) pretty-prints each new socket's settings
+# for a debug line even when debug lines are not written: ~15 % of the
+# server's time in a floor's connect storm (docs/performance.md).
+autobahn_protocol.pformat = _FormattedIfLogged
 
 logging.getLogger("servicestar").info("Channel layer: %s", describe_layer())
 claim_in_memory_layer()

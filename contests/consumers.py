@@ -21,6 +21,7 @@ from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
 from contests.models import Quiz
 from people import hub
+from people.batching import Batches
 from people.live import LeanDispatch, scope_language
 
 MAX_MESSAGE_BYTES = 2048
@@ -71,31 +72,32 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
         await hub.join(players, self, self.language, held=True)
-        role, quiz, participant, previous, html = await database_sync_to_async(seat)(
-            quiz_id=self.quiz_id,
-            user=user,
-            channel_name=self.channel_name,
-            language=self.language,
-        )
-        if role != "player":
+        try:
+            seated, html = await _seating.submit(
+                self.quiz_id, (user, self.channel_name, self.language)
+            )
+        except BaseException:
+            hub.leave(players, self)  # a consumer dying here gets no disconnect
+            raise
+        if seated.role != "player":
             hub.leave(players, self)
-        if not role:
+        if not seated.role:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.role = role
-        if role == "host":
-            self.group = quiz.host_group()
+        self.role = seated.role
+        if seated.role == "host":
+            self.group = seated.quiz.host_group()
             await self.channel_layer.group_add(self.group, self.channel_name)
             await self.send_snapshot()
         else:
             # The stage is the same for every player: one frame per process,
             # written to every local player by the hub (people/hub.py).
-            self.participant_id = participant.pk
+            self.participant_id = seated.participant.pk
             self.group = players
             await self.send(text_data=html)
             await hub.release(players, self)
-        if previous:
-            await self.channel_layer.send(previous, {"type": "quiz.taken_over"})
+        if seated.previous:
+            await self.channel_layer.send(seated.previous, {"type": "quiz.taken_over"})
 
     async def disconnect(self, code: int) -> None:
         if self.players:
@@ -240,19 +242,24 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         await self.close(code=CLOSE_FORBIDDEN)
 
 
-def seat(*, quiz_id: int, user, channel_name: str, language: str) -> tuple:
-    """A connecting tab takes its seat and, if it plays, reads its snapshot:
-    one trip to the database thread for what a floor connecting together
-    does a thousand times. (role, quiz, participant, previous channel, html)."""
-    role, quiz, participant, previous = services.take_seat(
-        quiz_id=quiz_id, user=user, channel_name=channel_name
-    )
-    html = ""
-    if role == "player":
-        html = stage.player_snapshot(
-            quiz_id=quiz_id, participant_id=participant.pk, language=language
-        )
-    return role, quiz, participant, previous, html
+def seat(quiz_id: int, tabs: list[tuple]) -> list[tuple[services.Seated, str]]:
+    """Tabs connecting to a quiz, each (user, channel name, language), take
+    their seats and players read their snapshots: for a floor connecting
+    together, one trip to the database thread per batch, not two per tab."""
+    seated = services.take_seats(quiz_id, [(user, chan) for user, chan, _ in tabs])
+    players = [
+        (seat.participant, language)
+        for seat, (_user, _channel, language) in zip(seated, tabs, strict=True)
+        if seat.role == "player"
+    ]
+    snapshots = iter(stage.player_snapshots(seated[0].quiz, players) if players else [])
+    return [(seat, next(snapshots) if seat.role == "player" else "") for seat in seated]
+
+
+# A floor of a few hundred connecting at once takes a few batches; one batch
+# stays a short transaction and within SQLite's limit on query parameters.
+MAX_SEATS = 250
+_seating = Batches(seat, MAX_SEATS)
 
 
 class TokenBucket:

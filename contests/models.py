@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +173,24 @@ class QuizQuestion(models.Model):
 class ParticipantQuerySet(models.QuerySet):
     def playing(self):
         return self.filter(removed_at__isnull=True)
+
+    def save_each(self, participants: list[Participant], fields: list[str]) -> None:
+        """Save these fields of each participant: one statement run for each
+        row (executemany). Django's bulk_update builds one CASE per field over
+        the whole batch and took ~1 ms a player for a batch of 250."""
+        if not participants:
+            return
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            f"{quote(self.model._meta.get_field(name).column)} = %s" for name in fields
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(self.model._meta.db_table)} SET {columns} "  # noqa: S608
+                "WHERE id = %s",
+                [[*(getattr(p, name) for name in fields), p.pk] for p in participants],
+            )
 
 
 class Participant(models.Model):

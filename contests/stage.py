@@ -153,39 +153,56 @@ def answer_payload(question: QuizQuestion | None, choice) -> dict | None:
 
 
 def me_payload(quiz: Quiz, participant: Participant) -> dict:
-    """The personal part of a player's screen, read from the database.
+    """The personal part of a player's screen, read from the database."""
+    return me_payloads(quiz, [participant])[0]
+
+
+def me_payloads(quiz: Quiz, participants: list[Participant]) -> list[dict]:
+    """me_payload for each of ``participants``, in a fixed number of queries
+    however many of them connect together.
 
     While a question is open or closed but not revealed, the score shown is
     the one before it: a score that jumped would tell a player they were right.
     """
     question = quiz.current_question()
-    answer = None
+    answers = {}
     if question is not None:
-        answer = (
-            Answer.objects.filter(participant=participant, question=question)
-            .only("choice", "points", "bonus")
-            .first()
-        )
-    hidden = 0
-    if answer and quiz.phase in (Phase.QUESTION, Phase.CLOSED):
-        hidden = answer.points + answer.bonus
-    payload = {
-        "name": participant.user.name,
-        "score": participant.score - hidden,
-        "shuffle_key": shuffle_key(quiz, participant.pk),
-        "result": None,
-        "final": None,
-        "answer": answer_payload(question, answer.choice if answer else None),
-    }
-    if quiz.status == QuizStatus.FINISHED:
-        payload["final"] = final_result(quiz, participant)
-    elif question is not None and quiz.phase in (Phase.REVEALED, Phase.LEADERBOARD):
+        answers = {
+            answer.participant_id: answer
+            for answer in Answer.objects.filter(
+                question=question, participant__in=[p.pk for p in participants]
+            ).only("participant", "choice", "points", "bonus")
+        }
+    finished = quiz.status == QuizStatus.FINISHED
+    if finished:
+        players = quiz.participants.playing().count()
+        total = quiz.questions.count()
+    results = None
+    if not finished and question and quiz.phase in (Phase.REVEALED, Phase.LEADERBOARD):
         results = _recent(
             quiz, "results", lambda: standings.personal_results(quiz, question)
         )
-        result = results.get(participant.pk)
-        payload["result"] = asdict(result) if result else None
-    return payload
+    payloads = []
+    for participant in participants:
+        answer = answers.get(participant.pk)
+        hidden = 0
+        if answer and quiz.phase in (Phase.QUESTION, Phase.CLOSED):
+            hidden = answer.points + answer.bonus
+        payload = {
+            "name": participant.user.name,
+            "score": participant.score - hidden,
+            "shuffle_key": shuffle_key(quiz, participant.pk),
+            "result": None,
+            "final": None,
+            "answer": answer_payload(question, answer.choice if answer else None),
+        }
+        if finished:
+            payload["final"] = final_result(participant, players, total)
+        elif results is not None:
+            result = results.get(participant.pk)
+            payload["result"] = asdict(result) if result else None
+        payloads.append(payload)
+    return payloads
 
 
 def me_from_result(
@@ -202,13 +219,14 @@ def me_from_result(
     }
 
 
-def final_result(quiz: Quiz, participant: Participant) -> dict:
+def final_result(participant: Participant, players: int, total: int) -> dict:
+    """A player's end of quiz: among ``players``, of ``total`` questions."""
     return {
         "score": participant.score,
         "rank": participant.final_rank,
-        "players": quiz.participants.playing().count(),
+        "players": players,
         "correct_count": participant.correct_count,
-        "total": quiz.questions.count(),
+        "total": total,
     }
 
 
@@ -220,8 +238,18 @@ def render_me(me: dict) -> str:
 def player_snapshot(*, quiz_id: int, participant_id: int, language: str) -> str:
     quiz = Quiz.objects.get(pk=quiz_id)
     participant = Participant.objects.select_related("user").get(pk=participant_id)
-    with translation.override(language):
-        return player_view(quiz, participant)
+    return player_snapshots(quiz, [(participant, language)])[0]
+
+
+def player_snapshots(quiz: Quiz, players: list[tuple[Participant, str]]) -> list[str]:
+    """The whole screen of each (participant, language): a floor's tabs
+    connecting together are read together."""
+    mes = me_payloads(quiz, [participant for participant, _language in players])
+    snapshots = []
+    for (_participant, language), me in zip(players, mes, strict=True):
+        with translation.override(language):
+            snapshots.append(stage_html(quiz) + render_me(me))
+    return snapshots
 
 
 def host_snapshot(*, quiz_id: int, language: str) -> str:
@@ -248,12 +276,16 @@ def _answer_receipt(language: str, position: int, labels: str) -> str:
 
 def player_view(quiz: Quiz, participant: Participant) -> str:
     """The whole player screen (stage, then personal part) in the active language."""
-    stage = _recent(
+    return stage_html(quiz) + render_me(me_payload(quiz, participant))
+
+
+def stage_html(quiz: Quiz) -> str:
+    """The players' stage, the same for all of them, in the active language."""
+    return _recent(
         quiz,
         f"stage-{translation.get_language()}",
         lambda: render_to_string(PLAYER_STAGE, stage_context(quiz)),
     )
-    return stage + render_me(me_payload(quiz, participant))
 
 
 def host_view(quiz: Quiz) -> str:
