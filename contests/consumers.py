@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
 from contests.models import Quiz
-from people import hub
+from people import hub, sessions
 from people.batching import Batches
 from people.live import LeanDispatch, scope_language
 
@@ -55,30 +55,35 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
     roster_pending = False
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
+        session = sessions.session_key(self.scope)
+        if not session:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.user = user
         self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
         self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
         # Accept at once: a floor connecting together must not have its
         # handshakes wait behind each other's database work (daphne drops a
         # handshake still open after 5 s). Nothing is written to the socket
-        # until the checks below have passed; a stranger is closed with 4403.
+        # until the checks below have passed: who is signed in, then whether
+        # they host or play here; anybody else is closed with 4401 or 4403.
         await self.accept()
         self.players = players = Quiz(pk=self.quiz_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
         await hub.join(players, self, self.language, held=True)
         try:
-            seated, html = await _seating.submit(
-                self.quiz_id, (user, self.channel_name, self.language)
+            user, seated, html = await _seating.submit(
+                self.quiz_id, (session, self.channel_name, self.language)
             )
         except BaseException:
             hub.leave(players, self)  # a consumer dying here gets no disconnect
             raise
+        if user is None:
+            hub.leave(players, self)
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
         if seated.role != "player":
             hub.leave(players, self)
         if not seated.role:
@@ -242,18 +247,33 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         await self.close(code=CLOSE_FORBIDDEN)
 
 
-def seat(quiz_id: int, tabs: list[tuple]) -> list[tuple[services.Seated, str]]:
-    """Tabs connecting to a quiz, each (user, channel name, language), take
-    their seats and players read their snapshots: for a floor connecting
-    together, one trip to the database thread per batch, not two per tab."""
-    seated = services.take_seats(quiz_id, [(user, chan) for user, chan, _ in tabs])
+def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
+    """Tabs connecting to a quiz, each (session key, channel name, language),
+    are signed in, take their seats and, if they play, read their snapshots:
+    for a floor connecting together, one trip to the database thread and a
+    fixed number of queries per batch. Each tab's (user, Seated, snapshot),
+    the user None if the session signs nobody in."""
+    users = sessions.signed_in_users([key for key, _channel, _language in tabs])
+    signed_in = [tab for tab in tabs if tab[0] in users]
+    seated = services.take_seats(
+        quiz_id, [(users[key], channel) for key, channel, _language in signed_in]
+    )
     players = [
         (seat.participant, language)
-        for seat, (_user, _channel, language) in zip(seated, tabs, strict=True)
+        for seat, (_key, _channel, language) in zip(seated, signed_in, strict=True)
         if seat.role == "player"
     ]
     snapshots = iter(stage.player_snapshots(seated[0].quiz, players) if players else [])
-    return [(seat, next(snapshots) if seat.role == "player" else "") for seat in seated]
+    seats = iter(seated)
+    answers = []
+    for key, _channel, _language in tabs:
+        if key not in users:
+            answers.append((None, None, ""))
+            continue
+        seat = next(seats)
+        html = next(snapshots) if seat.role == "player" else ""
+        answers.append((users[key], seat, html))
+    return answers
 
 
 # A floor of a few hundred connecting at once takes a few batches; one batch

@@ -9,13 +9,16 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.utils import timezone
 
+from config.routing import build_websocket_application
 from contests import clock
 from contests.broadcast import audience_group
-from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER
+from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
-from tests.sockets import connect
+from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -243,6 +246,33 @@ async def test_strangers_are_closed_out_of_a_quiz_having_seen_nothing(
     assert await stranger.receive_nothing()
     for socket in (host, player):
         await socket.disconnect()
+
+
+async def test_a_player_signed_out_elsewhere_is_closed_out_having_seen_nothing(
+    quiz, players
+):
+    """A password change signs out every other session: the quiz socket
+    that comes with an old one is accepted, then closed with 4401 before
+    anything is written to it."""
+    user = await sync_to_async(lambda: players[0].user)()
+    session = await sync_to_async(session_cookie_for)(user)
+
+    def change_password():
+        user.set_password("a-new-password-9")
+        user.save()
+
+    await sync_to_async(change_password)()
+    socket = WebsocketCommunicator(
+        build_websocket_application(),
+        f"/ws/quiz/{quiz.pk}/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()),
+        ],
+    )
+    ok, _ = await socket.connect()
+    assert ok
+    assert (await socket.receive_output())["code"] == CLOSE_UNAUTHENTICATED
 
 
 async def test_a_flood_of_messages_is_throttled_and_the_player_plays_on(
