@@ -138,7 +138,8 @@ def prepared(mode: str):
         site.manage("collectstatic", "--no-input")
         yield site
     finally:
-        if site.database:
+        keep = os.environ.get("BENCH_KEEP") == "1"
+        if site.database and not keep:
             with contextlib.suppress(Exception):
                 _postgres(
                     site.admin_url,
@@ -147,7 +148,9 @@ def prepared(mode: str):
         if site.prefix:
             with contextlib.suppress(Exception):
                 _forget_redis_keys(site.redis_url, site.prefix)
-        if os.environ.get("BENCH_KEEP") != "1":
+        if keep:
+            print(f"kept {data_dir} {site.database or ''}", file=sys.stderr)
+        else:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 

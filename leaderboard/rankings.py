@@ -3,7 +3,7 @@ people and ledger entries there are."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -108,25 +108,21 @@ def around(person: User, period: str, *, day: date | None = None) -> list[Row]:
     own screen only, never a public board."""
     day = day or today()
     base = _totals(period, day).filter(points__gt=0)
-    mine = base.filter(person=person).first()
+    rows = base.select_related("person", "person__team")
+    mine = rows.filter(person=person).first()
     if mine is None:
         return []
-    above = list(
-        base.filter(
-            Q(points__gt=mine.points) | Q(points=mine.points, person_id__lt=person.pk)
-        )
-        .select_related("person", "person__team")
-        .order_by("points", "-person_id")[:AROUND]
-    )[::-1]
-    below = list(
-        base.filter(
-            Q(points__lt=mine.points) | Q(points=mine.points, person_id__gt=person.pk)
-        )
-        .select_related("person", "person__team")
-        .order_by("-points", "person_id")[:AROUND]
+    # The neighbours come from the period's standing (kept in memory while
+    # the ledger is unchanged): walking the table for "higher points, or the
+    # same points and a lower id" made the database gather and sort everyone
+    # above the person, tens of milliseconds at 10,000 agents.
+    standing = _standing(period, day, base)
+    above, below = standing.neighbours(mine.points, person.pk, AROUND)
+    found = sorted(
+        [mine, *rows.filter(person_id__in=[*above, *below])],
+        key=lambda total: (-total.points, total.person_id),
     )
-    mine = base.select_related("person", "person__team").get(pk=mine.pk)
-    return _rows(period, day, base, [*above, mine, *below])
+    return _rows(period, day, base, found)
 
 
 def rank_of(person: User, period: str, *, day: date | None = None) -> int | None:
@@ -189,7 +185,10 @@ class _Standing:
     """
 
     def __init__(self, period: str, day: date, base):
-        self.points = list(base.order_by("points").values_list("points", flat=True))
+        board = list(base.values_list("points", "person_id"))
+        self.points = sorted(points for points, _person in board)
+        # Board order: most points first, then by id (as the pages list them).
+        self.order = sorted((-points, person) for points, person in board)
         self.earned = None
         self.now: list[int] = []
         self.then: list[int] = []
@@ -209,6 +208,18 @@ class _Standing:
 
     def ahead(self, points: int) -> int:
         return len(self.points) - bisect_right(self.points, points)
+
+    def neighbours(self, points: int, person_id: int, count: int):
+        """The ids of up to ``count`` people just above and just below a
+        place on the board, nearest last and nearest first."""
+        place = bisect_left(self.order, (-points, person_id))
+        if place < len(self.order) and self.order[place] == (-points, person_id):
+            after = place + 1
+        else:  # not on the board as kept: between its neighbours all the same
+            after = place
+        above = self.order[max(0, place - count) : place]
+        below = self.order[after : after + count]
+        return [person for _p, person in above], [person for _p, person in below]
 
     def ahead_yesterday(self, points: int) -> int:
         passed_today = len(self.now) - bisect_right(self.now, points)
@@ -263,19 +274,21 @@ def team_ranking(
             period=period, starts_on=period_start(period, day), team__isnull=False
         ).values_list("team_id", "points")
     )
-    teams = Team.objects.annotate(
-        agent_count=Count(
-            "members", filter=Q(members__role=Role.AGENT, members__is_active=True)
-        )
-    ).filter(agent_count__gt=0)
+    agents = dict(
+        User.objects.filter(role=Role.AGENT, is_active=True, team__isnull=False)
+        .values("team")
+        .annotate(count=Count("pk"))
+        .values_list("team", "count")
+    )
+    teams = Team.objects.filter(pk__in=agents)
     if site_id is not None:
         teams = teams.filter(site_id=site_id)
     rows = [
         (
             team,
             totals.get(team.pk, 0),
-            team.agent_count,
-            totals.get(team.pk, 0) / team.agent_count,
+            agents[team.pk],
+            totals.get(team.pk, 0) / agents[team.pk],
         )
         for team in teams
     ]

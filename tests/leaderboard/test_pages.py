@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import ledger, stars
+from leaderboard import ledger, rankings, stars
 from leaderboard.models import PointRule, RuleChange, ServiceStarAward, StarThreshold
 from tests.factories import make_user
 
@@ -125,3 +125,24 @@ def test_agents_cannot_open_manager_pages(client, agent):
     client.force_login(agent)
     for name in ["leaderboard:rules", "leaderboard:stars", "people:manage"]:
         assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_my_place_shows_the_two_just_above_and_below_ties_broken_as_on_the_board(
+    team,
+):
+    points = [50, 40, 40, 40, 40, 30, 20]
+    people = [make_user(team=team) for _ in points]
+    for n, (person, units) in enumerate(zip(people, points, strict=True)):
+        give(person, units, f"quiz:{n}")
+
+    def names_around(person):
+        return [row.person_id for row in rankings.around(person, "month")]
+
+    # Among the four on 40, the board lists them by id: the third has the
+    # first two of them above and the fourth and the one on 30 below.
+    assert names_around(people[3]) == [p.pk for p in people[1:6]]
+    assert names_around(people[0]) == [p.pk for p in people[0:3]]
+    assert names_around(people[-1]) == [p.pk for p in people[-3:]]
+    give(people[-1], 100, "quiz:late")  # from last to first
+    assert names_around(people[-1]) == [people[-1].pk, people[0].pk, people[1].pk]
+    assert names_around(people[5]) == [p.pk for p in people[3:5]] + [people[5].pk]
