@@ -4,7 +4,8 @@
   (group ``contest-<id>``, through each process's hub: people/hub.py) and to
   the host console (``contest-<id>-host``).
 - ``personal_results`` / ``final_results``: each connected player's own
-  result, sent to that player's channel only.
+  result, in one hub message per process that names each player's socket;
+  a socket is written its own result and nobody else's.
 - ``answer_counted``: "37 of 50 answered" for the host, coalesced per process
   so a burst of answers makes a few messages a second, not one per answer.
 """
@@ -69,64 +70,60 @@ def send_stage(quiz_id: int) -> None:
 
 
 def personal_results(quiz: Quiz, results: dict) -> None:
-    """After commit, send each connected player their result for this question."""
+    """After commit, send each connected player their result for this question:
+    one message per worker, each player's frame rendered by its own socket."""
     question = quiz.current_question()
-    channels = dict(
-        quiz.participants.exclude(channel_name="")
-        .select_related("user")
-        .values_list("id", "channel_name")
-    )
+    channels = _player_channels(quiz)
     names = {
         pid: display_name or username
         for pid, display_name, username in quiz.participants.values_list(
             "id", "user__display_name", "user__username"
         )
     }
-    messages = [
-        (
-            channels[pid],
-            {
-                "type": "quiz.personal",
-                "version": quiz.version,
-                "me": stage.me_from_result(quiz, question, pid, names[pid], result),
-            },
-        )
+    payloads = {
+        channels[pid]: stage.me_from_result(quiz, question, pid, names[pid], result)
         for pid, result in results.items()
         if pid in channels
-    ]
-    transaction.on_commit(lambda: _send_each(messages))
+    }
+    _publish_each(quiz, payloads)
 
 
 def final_results(quiz: Quiz, results) -> None:
-    channels = dict(
-        quiz.participants.exclude(channel_name="").values_list("id", "channel_name")
-    )
-    messages = [
-        (
-            channels[s.participant_id],
-            {
-                "type": "quiz.personal",
-                "version": quiz.version,
-                "me": {
-                    "name": s.name,
-                    "score": s.score,
-                    "shuffle_key": None,
-                    "result": None,
-                    "answer": None,
-                    "final": {
-                        "score": s.score,
-                        "rank": s.rank,
-                        "players": len(results),
-                        "correct_count": s.correct_count,
-                        "total": quiz.questions.count(),
-                    },
-                },
+    channels = _player_channels(quiz)
+    total = quiz.questions.count()
+    payloads = {
+        channels[s.participant_id]: {
+            "name": s.name,
+            "score": s.score,
+            "shuffle_key": None,
+            "result": None,
+            "answer": None,
+            "final": {
+                "score": s.score,
+                "rank": s.rank,
+                "players": len(results),
+                "correct_count": s.correct_count,
+                "total": total,
             },
-        )
+        }
         for s in results
         if s.participant_id in channels
-    ]
-    transaction.on_commit(lambda: _send_each(messages))
+    }
+    _publish_each(quiz, payloads)
+
+
+def _player_channels(quiz: Quiz) -> dict[int, str]:
+    """{participant id: channel} of the players connected now."""
+    return dict(
+        quiz.participants.exclude(channel_name="").values_list("id", "channel_name")
+    )
+
+
+def _publish_each(quiz: Quiz, payloads: dict[str, dict]) -> None:
+    group = quiz.group()
+    transaction.on_commit(
+        lambda: async_to_sync(hub.publish_each)(group, payloads) if payloads else None
+    )
 
 
 def _send_each(messages: list[tuple[str, dict]]) -> None:

@@ -232,9 +232,10 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         )
         await self.send(text_data=html)
 
-    async def quiz_personal(self, event: dict) -> None:
+    def personal_text(self, me: dict) -> str:
+        """This player's own result, from the hub (people/hub.py)."""
         with translation.override(self.language):
-            await self.send(text_data=stage.render_me(event["me"]))
+            return stage.render_me(me)
 
     async def quiz_taken_over(self, event: dict) -> None:
         self.participant_id = None  # the new tab owns the seat now

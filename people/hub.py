@@ -25,8 +25,10 @@ not the plain daphne WebSocket over TCP this expects (TLS in daphne, another
 ASGI server), the frame goes the ordinary way, so the order of frames on a
 socket never changes.
 
-Use it for frames that are the same for everyone in the group (a quiz's stage
-for its players). Personal messages still go to a consumer's own channel.
+Use ``publish`` for frames that are the same for everyone in the group (a
+quiz's stage for its players). ``publish_each`` carries a personal payload per
+member (a quiz's results at a reveal) in the same single message per process;
+each member's consumer renders its own in its language (``personal_text``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from channels.layers import get_channel_layer
 
@@ -47,6 +49,10 @@ except ImportError:  # pragma: no cover - another ASGI server
 logger = logging.getLogger(__name__)
 
 FRAME = "hub.frame"
+PERSONAL = "hub.personal"
+# Rendering a thousand personal frames holds the event loop for a while: let
+# other sockets through every so many.
+PERSONAL_BETWEEN_YIELDS = 50
 RENEW_GROUP_S = 3600
 
 
@@ -61,7 +67,7 @@ async def join(group: str, consumer, language: str, *, held: bool = False) -> No
 
 
 async def release(group: str, consumer) -> None:
-    """Start writing to a held member, beginning with the frame kept for it."""
+    """Start writing to a held member, beginning with what arrived meanwhile."""
     hub = _existing_hub()
     if hub is not None:
         await hub.release(group, consumer)
@@ -79,12 +85,20 @@ async def publish(group: str, html: dict[str, str]) -> None:
     await get_channel_layer().group_send(group, message)
 
 
+async def publish_each(group: str, payloads: dict[str, object]) -> None:
+    """Send each member of ``group``, in every process, its own frame:
+    ``payloads`` maps a member's channel name to what its consumer's
+    ``personal_text`` turns into that frame. Members not named get nothing."""
+    message = {"type": PERSONAL, "group": group, "each": payloads}
+    await get_channel_layer().group_send(group, message)
+
+
 @dataclass(eq=False, slots=True)
 class Member:
     language: str
     writer: Callable | None  # straight to daphne's socket, when possible
     held: bool = False
-    kept: str | None = None  # the latest frame while held
+    backlog: list[str] = field(default_factory=list)  # frames while held
 
 
 class Hub:
@@ -135,8 +149,8 @@ class Hub:
         if member is None or not member.held:
             return
         member.held = False
-        if member.kept is not None:
-            text, member.kept = member.kept, None
+        backlog, member.backlog = member.backlog, []
+        for text in backlog:
             await consumer.base_send({"type": "websocket.send", "text": text})
 
     def leave(self, group: str, consumer) -> None:
@@ -156,29 +170,49 @@ class Hub:
     async def run(self) -> None:
         while True:
             message = await self.layer.receive(self.channel_name)
-            if message.get("type") != FRAME:
-                continue
-            await self.deliver(message["group"], message["html"])
+            if message.get("type") == FRAME:
+                await self.deliver(message["group"], message["html"])
+            elif message.get("type") == PERSONAL:
+                await self.deliver_each(message["group"], message["each"])
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
         frames = {}
         for consumer, member in list(self.members.get(group, {}).items()):
             language = member.language
+            if language not in frames and member.writer is not None:
+                frames[language] = prepare(html[language])
+            await self.write(
+                group, consumer, member, html[language], frames.get(language)
+            )
+
+    async def deliver_each(self, group: str, each: dict[str, object]) -> None:
+        written = 0
+        for consumer, member in list(self.members.get(group, {}).items()):
+            payload = each.get(consumer.channel_name)
+            if payload is None:
+                continue
             try:
-                if member.held:
-                    member.kept = html[language]
-                    continue
-                if member.writer is not None:
-                    if language not in frames:
-                        frames[language] = prepare(html[language])
-                    if member.writer(frames[language]):
-                        continue
-                await consumer.base_send(
-                    {"type": "websocket.send", "text": html[language]}
-                )
+                text = consumer.personal_text(payload)
             except Exception:
-                # One broken socket must not cost the others their frame.
-                logger.exception("hub: could not write to a socket in %s", group)
+                logger.exception("hub: could not render a frame in %s", group)
+                continue
+            frame = prepare(text) if member.writer is not None else None
+            await self.write(group, consumer, member, text, frame)
+            written += 1
+            if written % PERSONAL_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)
+
+    async def write(self, group: str, consumer, member: Member, text: str, frame):
+        """One frame to one member: kept while it is held, else straight to
+        its socket when possible, else through its ASGI ``send``."""
+        try:
+            if member.held:
+                member.backlog.append(text)
+            elif member.writer is None or not member.writer(frame):
+                await consumer.base_send({"type": "websocket.send", "text": text})
+        except Exception:
+            # One broken socket must not cost the others their frame.
+            logger.exception("hub: could not write to a socket in %s", group)
 
 
 def prepare(text: str):

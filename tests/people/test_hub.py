@@ -15,9 +15,14 @@ pytestmark = pytest.mark.asyncio
 class Screen:
     """Stands in for a consumer: what the hub wrote to its socket."""
 
-    def __init__(self, broken: bool = False):
+    def __init__(self, broken: bool = False, name: str = ""):
         self.frames: list[str] = []
         self.broken = broken
+        self.channel_name = name or uuid.uuid4().hex
+        self.language = "en"
+
+    def personal_text(self, payload: dict) -> str:
+        return f"<p>{self.language}: {payload['score']}</p>"
 
     async def base_send(self, message: dict) -> None:
         if self.broken:
@@ -54,4 +59,34 @@ async def test_each_member_gets_its_language_once_and_a_broken_one_costs_nothing
     assert left.frames == []
     assert "could not write to a socket" in caplog.text
     for screen in (broken, chinese, english):
+        hub.leave(group, screen)
+
+
+async def test_personal_frames_reach_only_their_own_socket_and_wait_while_held():
+    group = f"contest-hub-{uuid.uuid4().hex[:8]}"
+    alice, bob, carol, connecting = Screen(), Screen(), Screen(), Screen()
+    bob.language = "zh-hans"
+    for screen in (alice, bob, carol):
+        await hub.join(group, screen, screen.language)
+    await hub.join(group, connecting, "en", held=True)  # reading its snapshot
+
+    await hub.publish(group, {"zh-hans": "<p>揭晓</p>", "en": "<p>Reveal</p>"})
+    await hub.publish_each(
+        group,
+        {
+            alice.channel_name: {"score": 300},
+            bob.channel_name: {"score": 200},
+            connecting.channel_name: {"score": 100},
+            "someone-elsewhere": {"score": 999},
+        },
+    )
+    await until(lambda: len(alice.frames) == 2 and len(bob.frames) == 2)
+
+    assert alice.frames == ["<p>Reveal</p>", "<p>en: 300</p>"]
+    assert bob.frames == ["<p>揭晓</p>", "<p>zh-hans: 200</p>"]
+    assert carol.frames == ["<p>Reveal</p>"]  # not named: no result of others
+    assert connecting.frames == []
+    await hub.release(group, connecting)
+    assert connecting.frames == ["<p>Reveal</p>", "<p>en: 100</p>"]
+    for screen in (alice, bob, carol, connecting):
         hub.leave(group, screen)
