@@ -34,6 +34,7 @@ each member's consumer renders its own in its language (``personal_text``).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -88,8 +89,13 @@ async def publish(group: str, html: dict[str, str]) -> None:
 async def publish_each(group: str, payloads: dict[str, object]) -> None:
     """Send each member of ``group``, in every process, its own frame:
     ``payloads`` maps a member's channel name to what its consumer's
-    ``personal_text`` turns into that frame. Members not named get nothing."""
-    message = {"type": PERSONAL, "group": group, "each": payloads}
+    ``personal_text`` turns into that frame. Members not named get nothing.
+
+    The payloads travel as one JSON text: for a floor, thousands of small
+    dicts that the in-memory layer would deep-copy one by one (and Redis's
+    layer pack one by one) become a single string."""
+    each = json.dumps(payloads, ensure_ascii=False, separators=(",", ":"))
+    message = {"type": PERSONAL, "group": group, "each": each}
     await get_channel_layer().group_send(group, message)
 
 
@@ -173,7 +179,7 @@ class Hub:
             if message.get("type") == FRAME:
                 await self.deliver(message["group"], message["html"])
             elif message.get("type") == PERSONAL:
-                await self.deliver_each(message["group"], message["each"])
+                await self.deliver_each(message["group"], json.loads(message["each"]))
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
         frames = {}
