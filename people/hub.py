@@ -39,6 +39,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from channels.layers import get_channel_layer
 
@@ -224,6 +225,20 @@ class Hub:
 def prepare(text: str):
     """The text as one unmasked, uncompressed WebSocket frame."""
     return PreparedMessage(text.encode(), False, False, True)
+
+
+# Frames sent to many sockets one at a time (an answer's receipt: a floor
+# answering picks among a few options) are framed once.
+prepare_shared = lru_cache(maxsize=1024)(prepare)
+
+
+async def send(consumer, writer, text: str, *, shared: bool = False) -> None:
+    """One frame to one socket: straight to daphne's socket through
+    ``writer`` (from ``direct_writer``) when it can, else through the
+    consumer's ASGI ``send``. ``shared``: the same text goes to many sockets."""
+    if writer is not None and writer((prepare_shared if shared else prepare)(text)):
+        return
+    await consumer.base_send({"type": "websocket.send", "text": text})
 
 
 def direct_writer(consumer):
