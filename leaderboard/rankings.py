@@ -185,10 +185,11 @@ class _Standing:
     """
 
     def __init__(self, period: str, day: date, base):
-        board = list(base.values_list("points", "person_id"))
-        self.points = sorted(points for points, _person in board)
-        # Board order: most points first, then by id (as the pages list them).
-        self.order = sorted((-points, person) for points, person in board)
+        # Board order (most points first, then by id, as the pages list
+        # them), read along the board's index.
+        board = base.order_by("-points", "person_id").values_list("points", "person_id")
+        self.order = [(-points, person) for points, person in board]
+        self.points = [-points for points, _person in reversed(self.order)]
         self.earned = None
         self.now: list[int] = []
         self.then: list[int] = []
