@@ -120,10 +120,10 @@ def _player_channels(quiz: Quiz) -> dict[int, str]:
 
 
 def _publish_each(quiz: Quiz, payloads: dict[str, dict]) -> None:
+    if not payloads:
+        return
     group = quiz.group()
-    transaction.on_commit(
-        lambda: async_to_sync(hub.publish_each)(group, payloads) if payloads else None
-    )
+    transaction.on_commit(lambda: async_to_sync(hub.publish_each)(group, payloads))
 
 
 def _send_each(messages: list[tuple[str, dict]]) -> None:

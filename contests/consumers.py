@@ -72,7 +72,8 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         self.players = players = Quiz(pk=self.quiz_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
-        await hub.join(players, self, self.language, held=True)
+        self.writer = hub.direct_writer(self)
+        await hub.join(players, self, self.language, held=True, writer=self.writer)
         try:
             user, seated, html = await _seating.submit(
                 self.quiz_id, (session, self.channel_name, self.language)
@@ -100,7 +101,6 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
             # written to every local player by the hub (people/hub.py).
             self.participant_id = seated.participant.pk
             self.group = players
-            self.writer = hub.direct_writer(self)
             await hub.send(self, self.writer, html)
             await hub.release(players, self)
         if seated.previous:
@@ -259,26 +259,28 @@ def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
     fixed number of queries per batch. Each tab's (user, Seated, snapshot),
     the user None if the session signs nobody in."""
     users = sessions.signed_in_users([key for key, _channel, _language in tabs])
-    signed_in = [tab for tab in tabs if tab[0] in users]
-    seated = services.take_seats(
-        quiz_id, [(users[key], channel) for key, channel, _language in signed_in]
+    signed_in = [(users[key], channel) for key, channel, _ in tabs if key in users]
+    seats = dict(
+        zip(
+            [channel for _user, channel in signed_in],
+            services.take_seats(quiz_id, signed_in),
+            strict=True,
+        )
     )
     players = [
-        (seat.participant, language)
-        for seat, (_key, _channel, language) in zip(seated, signed_in, strict=True)
-        if seat.role == "player"
+        (channel, seats[channel].participant, language)
+        for _key, channel, language in tabs
+        if channel in seats and seats[channel].role == "player"
     ]
-    snapshots = iter(stage.player_snapshots(seated[0].quiz, players) if players else [])
-    seats = iter(seated)
-    answers = []
-    for key, _channel, _language in tabs:
-        if key not in users:
-            answers.append((None, None, ""))
-            continue
-        seat = next(seats)
-        html = next(snapshots) if seat.role == "player" else ""
-        answers.append((users[key], seat, html))
-    return answers
+    snapshots = {}
+    if players:
+        quiz = seats[players[0][0]].quiz
+        htmls = stage.player_snapshots(quiz, [(p, lang) for _c, p, lang in players])
+        snapshots = dict(zip([c for c, _p, _lang in players], htmls, strict=True))
+    return [
+        (users.get(key), seats.get(channel), snapshots.get(channel, ""))
+        for key, channel, _language in tabs
+    ]
 
 
 # A floor of a few hundred connecting at once takes a few batches; one batch

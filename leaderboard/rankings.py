@@ -100,7 +100,9 @@ def people_ranking(
             :limit
         ]
     )
-    return _rows(period, day, base, rows)
+    if not rows:
+        return []
+    return _rows(period, _standing(period, day, base), rows)
 
 
 def around(person: User, period: str, *, day: date | None = None) -> list[Row]:
@@ -122,7 +124,7 @@ def around(person: User, period: str, *, day: date | None = None) -> list[Row]:
         [mine, *rows.filter(person_id__in=[*above, *below])],
         key=lambda total: (-total.points, total.person_id),
     )
-    return _rows(period, day, base, found)
+    return _rows(period, standing, found)
 
 
 def rank_of(person: User, period: str, *, day: date | None = None) -> int | None:
@@ -134,13 +136,10 @@ def rank_of(person: User, period: str, *, day: date | None = None) -> int | None
     return base.filter(points__gt=mine).count() + 1
 
 
-def _rows(period: str, day: date, base, totals) -> list[Row]:
+def _rows(period: str, standing: _Standing, totals) -> list[Row]:
     """Rows for ``totals`` (already read, best first) with their ranks and
     movement, from the period's standing: a fixed number of queries however
     many rows and people there are."""
-    if not totals:
-        return []
-    standing = _standing(period, day, base)
     levels = thresholds()
     rows = []
     for total in totals:

@@ -58,14 +58,17 @@ PERSONAL_BETWEEN_YIELDS = 50
 RENEW_GROUP_S = 3600
 
 
-async def join(group: str, consumer, language: str, *, held: bool = False) -> None:
+async def join(
+    group: str, consumer, language: str, *, held: bool = False, writer=None
+) -> None:
     """From now on ``consumer`` gets the group's frames in ``language``.
 
-    ``held``: not yet; keep the latest frame until ``release`` (a socket
-    whose snapshot is still being read must not miss a change made
-    meanwhile, nor get it before the snapshot).
+    ``held``: not yet; keep what arrives, in order, until ``release`` (a
+    socket whose snapshot is still being read must not miss a change made
+    meanwhile, nor get it before the snapshot). ``writer``: the consumer's
+    ``direct_writer``, if it already made one.
     """
-    await _hub().join(group, consumer, language, held)
+    await _hub().join(group, consumer, language, held, writer)
 
 
 async def release(group: str, consumer) -> None:
@@ -119,7 +122,7 @@ class Hub:
         self.entered: dict[str, tuple[float, asyncio.Future]] = {}
         self.task: asyncio.Task | None = None
 
-    async def join(self, group: str, consumer, language: str, held: bool) -> None:
+    async def join(self, group, consumer, language: str, held: bool, writer) -> None:
         if not self.channel_name:
             # The layer's usual prefix: channels-redis fetches a process's
             # messages for all channels under one prefix at once; under
@@ -128,7 +131,7 @@ class Hub:
             self.channel_name = self.channel_name or name
         if self.task is None:
             self.task = self.loop.create_task(self.run())
-        member = Member(language, direct_writer(consumer), held)
+        member = Member(language, writer or direct_writer(consumer), held)
         self.members.setdefault(group, {})[consumer] = member
         await self.enter(group)
 
