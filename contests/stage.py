@@ -321,6 +321,7 @@ def answered_fragments(quiz: Quiz) -> tuple[str, str]:
     """("N of M answered") for the host console and for TVs."""
     question = quiz.current_question()
     context = {
+        "quiz": quiz,
         "answered": standings.answered_count(question.pk) if question else 0,
         "players": quiz.participants.playing().count(),
     }

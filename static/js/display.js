@@ -163,7 +163,10 @@
             setTimeout(updateTakeover, PODIUM_MS + 100);
           }
         } else if (el.id === "audience-answered") {
-          const shown = takeover.querySelector("#audience-answered");
+          // Only into its own quiz's stage: with two quizzes live, the other
+          // one's count must not land on the quiz this screen shows.
+          const known = state.stages.get(el.dataset.quiz);
+          const shown = known && known.querySelector("#audience-answered");
           if (shown) shown.replaceWith(el);
         }
       });

@@ -9,11 +9,15 @@ so they hold whatever the language.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
+
+from tests.servers import site_python
 
 pytestmark = pytest.mark.e2e
 
@@ -166,3 +170,85 @@ def test_a_paired_display_shows_a_new_kudos_without_reloading(
     finally:
         for context in contexts:
             context.close()
+
+
+PAIRED_DISPLAY = """
+import json
+from leaderboard import displays
+from people.models import User
+code, secret = displays.start_pairing(browser_secret=None)
+displays.claim_code(code=code.code, by=User.objects.get(username="manager"),
+                    name="Two quizzes TV", scope="center", language="en")
+print(json.dumps({"token": displays.collect_token(browser_secret=secret).token}))
+"""
+
+
+def _quiz_frames(quiz_id: int, players: int, answered: int) -> tuple[str, str]:
+    """A running question's stage and a later "N of M answered", rendered from
+    the templates the server uses."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    quiz = SimpleNamespace(
+        pk=quiz_id,
+        version=3,
+        status="running",
+        phase="question",
+        title=f"Quiz {quiz_id}",
+        pin="123456",
+    )
+    question = SimpleNamespace(number=1, prompt=f"Question of quiz {quiz_id}")
+    context = {"quiz": quiz, "question": question, "total": 5, "players": players}
+    with translation.override("en"):
+        stage = render_to_string(
+            "contests/_audience_stage.html", {**context, "answered": 0}
+        )
+        count = render_to_string(
+            "contests/_audience_answered.html", {**context, "answered": answered}
+        )
+    return stage, count
+
+
+def test_a_tv_following_two_live_quizzes_counts_each_ones_answers(browser, live_site):
+    """Two quizzes run at once on the floor: the TV shows one (the older), and
+    the other's answer count never lands on it."""
+    token = json.loads(site_python(live_site.env, PAIRED_DISPLAY))["token"]
+    context = browser.new_context(viewport=TV)
+    try:
+        context.add_cookies(
+            [{"name": "servicestar_display", "value": token, "url": live_site.url}]
+        )
+        tv = context.new_page()
+        routes: list[WebSocketRoute] = []
+
+        def played_by_the_test(route: WebSocketRoute) -> None:
+            routes.append(route)
+            route.send(json.dumps({"type": "snapshot", "panels": "", "quizzes": []}))
+
+        tv.route_web_socket(re.compile(r"/ws/display/\d+/$"), played_by_the_test)
+        tv.goto(live_site.url + "/display/")
+        expect(tv.locator("#tv-link")).to_have_attribute("data-state", "open")
+        older_stage, older_count = _quiz_frames(41, players=5, answered=2)
+        newer_stage, newer_count = _quiz_frames(42, players=4, answered=3)
+        for html in (older_stage, newer_stage):
+            routes[-1].send(json.dumps({"type": "quiz", "html": html}))
+        shown = tv.locator("#takeover #audience-stage")
+        expect(shown).to_have_attribute("data-quiz", "41")
+        counted = tv.locator("#takeover #audience-answered")
+        expect(counted).to_have_text("0 of 5 answered")
+
+        routes[-1].send(json.dumps({"type": "quiz", "html": older_count}))
+        expect(counted).to_have_text("2 of 5 answered")
+        routes[-1].send(json.dumps({"type": "quiz", "html": newer_count}))
+        # Frames are handled in order: once this one's time is shown, the
+        # newer quiz's count has been handled too.
+        routes[-1].send(json.dumps({"type": "pong", "at": "12:34:56"}))
+        expect(tv.locator("#updated-at")).to_have_text("12:34:56")
+        expect(counted).to_have_text("2 of 5 answered")
+        # The newer quiz's count went to its own stage, kept for when the
+        # older quiz ends.
+        routes[-1].send(json.dumps({"type": "quizzes", "live": [42]}))
+        expect(shown).to_have_attribute("data-quiz", "42")
+        expect(counted).to_have_text("3 of 4 answered")
+    finally:
+        context.close()
