@@ -46,7 +46,12 @@ def empty_result(mode: str, workers: int, n: int) -> dict:
         *("ramp_s", "ramp_errors", "dropped"),
         *("connect_s", "reference_connect_s"),
         *("connect_ratio", "fanout_rounds", "fanout_p50_ms", "fanout_p99_ms"),
-        *("fanout_max_ms", "fanout_client_p50_ms", "reference_fanout_p50_ms"),
+        *(
+            "fanout_max_ms",
+            "fanout_rounds_ms",
+            "fanout_client_p50_ms",
+            "reference_fanout_p50_ms",
+        ),
         *("reference_fanout_p99_ms", "reference_fanout_max_ms", "fanout_ratio_p99"),
         *("frame_bytes", "reveal_p50_ms", "reveal_max_ms", "ingest_sent"),
         *("ingest_acked", "ingest_refused", "ingest_no_reply", "ingest_ack_p50_ms"),
@@ -437,6 +442,7 @@ def _fanout_numbers(result, fanout, clients, frame_bytes) -> None:
     result["fanout_p50_ms"] = ms(percentile(fanout, 0.5))
     result["fanout_p99_ms"] = ms(percentile(fanout, 0.99))
     result["fanout_max_ms"] = ms(max(fanout))
+    result["fanout_rounds_ms"] = [ms(seconds) for seconds in fanout]
     result["fanout_client_p50_ms"] = ms(percentile(clients, 0.5))
     result["frame_bytes"] = frame_bytes
 

@@ -49,11 +49,11 @@ def send_stage(quiz_id: int) -> None:
     # The console's list of players looks different only once the quiz starts
     # or ends (joins and removals refresh it on their own: roster_changed);
     # listing the whole floor again at every question would be for nothing.
+    # Even then the console asks for it a moment later, in its own language
+    # (QuizConsumer.quiz_roster): rendering 2000 rows twice here held the
+    # interpreter while the first question was on its way to the phones.
     starting = quiz.current_position == 0 and quiz.phase == Phase.QUESTION
-    if quiz.status != QuizStatus.RUNNING or starting:
-        roster_context = {**context, "participants": stage.roster(quiz)}
-        roster = render_per_language(stage.HOST_PLAYERS, roster_context)
-        console = {code: html + roster[code] for code, html in console.items()}
+    roster_stale = quiz.status != QuizStatus.RUNNING or starting
     layer = get_channel_layer()
 
     async def send() -> None:
@@ -65,6 +65,8 @@ def send_stage(quiz_id: int) -> None:
             quiz.host_group(),
             {"type": "quiz.console", "version": quiz.version, "html": console},
         )
+        if roster_stale:
+            await layer.group_send(quiz.host_group(), {"type": "quiz.roster"})
 
     async_to_sync(send)()
 

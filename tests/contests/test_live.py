@@ -332,3 +332,28 @@ async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reve
     assert "is-correct" in message["html"]["en"]
     for socket in (host, player, *others):
         await socket.disconnect()
+
+
+async def test_the_hosts_player_list_follows_the_quiz_from_lobby_to_end(
+    quiz, trainer, players
+):
+    """Open in the lobby; folded once the quiz starts; without "remove"
+    buttons once it has ended. It comes a moment after the stage, so the
+    first question is not held up by listing the whole floor."""
+    host, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
+    assert ok
+    lobby = await host.receive_from()
+    assert "<details open>" in lobby and "chip-remove" in lobby
+    player, ok, _ = await connect(
+        f"/ws/quiz/{quiz.pk}/", await sync_to_async(lambda: players[0].user)()
+    )
+    assert ok
+    await send(host, action="start")
+    started = (await frames_until(host, 'id="console-players"'))[-1]
+    assert "<details open>" not in started and "chip-remove" in started
+    await send(host, action="end")
+    ended = "".join(await frames_until(host, 'id="console-players"'))
+    assert 'data-status="finished"' in ended
+    assert "chip-remove" not in ended.split('id="console-players"')[-1]
+    for socket in (host, player):
+        await socket.disconnect()
