@@ -31,11 +31,12 @@ import time
 
 from bench import pages
 from bench.agents import raise_open_files
-from bench.pool import AgentPool
+from bench.pool import AgentPool, ratio
 from bench.scenarios import (
     Limits,
     add_reference,
     empty_result,
+    run_daphne_floor,
     run_reference,
     run_servicestar,
 )
@@ -49,6 +50,7 @@ SUMMARY = [
     ("n", "N"),
     ("connect_s", "connect s"),
     ("reference_connect_s", "ref s"),
+    ("daphne_floor_connect_s", "floor s"),
     ("fanout_p50_ms", "fan-out p50"),
     ("fanout_p99_ms", "p99"),
     ("reference_fanout_p99_ms", "ref p99"),
@@ -132,10 +134,19 @@ async def one_size(site, mode, workers, n, limits, processes, setup) -> dict:
             frame_bytes=sizes["frame"] or DEFAULT_FRAME_BYTES,
             hello_bytes=sizes["hello"] or DEFAULT_FRAME_BYTES,
         )
+        say(f"{mode} × {workers}, N={n}: daphne floor")
+        floor_s, floor_failures = await run_daphne_floor(
+            n=n,
+            pool=pool,
+            limits=limits,
+            hello_bytes=sizes["hello"] or DEFAULT_FRAME_BYTES,
+        )
     finally:
         await pool.stop()
     add_reference(result, reference)
-    result["failures"] = failures + more
+    result["daphne_floor_connect_s"] = floor_s
+    result["daphne_floor_ratio"] = ratio(floor_s, result["reference_connect_s"])
+    result["failures"] = failures + more + floor_failures
     # Runs with non-default daphne options or Redis URL are experiments.
     changed = {
         name: os.environ[name]

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from bench.pool import AgentPool, PoolFailed, ms, percentile, ratio
-from bench.site import Reference, Server, Site
+from bench.site import DaphneFloor, Reference, Server, Site
 from bench.wsclient import Socket
 
 ANSWERED = re.compile(rb"(\d+) of (\d+) answered")
@@ -59,6 +59,7 @@ def empty_result(mode: str, workers: int, n: int) -> dict:
         *("answers_stored", "lost", "duplicates", "display_freshness_ms"),
         *("display_end_panels_ms", "end_final_ms", "rss_before_kb", "rss_after_kb"),
         *("rss_per_client_kb", "reference_rss_per_client_kb", "server_errors"),
+        *("daphne_floor_connect_s", "daphne_floor_ratio"),
     ]
     return {"mode": mode, "workers": workers, "n": n, **dict.fromkeys(keys)}
 
@@ -547,3 +548,36 @@ def add_reference(result: dict, reference: dict) -> None:
         result["fanout_p99_ms"], result["reference_fanout_p99_ms"]
     )
     result["connect_ratio"] = ratio(result["connect_s"], result["reference_connect_s"])
+
+
+async def run_daphne_floor(
+    *, n: int, pool: AgentPool, limits: Limits, hello_bytes: int
+) -> tuple[float | None, list[str]]:
+    """The same connect storm against daphne serving bench/daphne_floor.py:
+    how long daphne alone takes, with nothing of ServiceStar behind it."""
+    failures: list[str] = []
+    found: dict = {}
+    floor = await asyncio.to_thread(DaphneFloor, hello_bytes)
+    try:
+        async with asyncio.timeout(limits.scenario_s):
+            storm_failures: list[str] = []
+            await _storm(
+                pool,
+                [{"url": floor.url + "/"}] * n,
+                ['data-status="lobby"'],
+                limits,
+                found,
+                storm_failures,
+            )
+            failures.extend(f"daphne floor {failure}" for failure in storm_failures)
+    except TimeoutError:
+        failures.append("daphne floor: ran out of time")
+    except PoolFailed as failed:
+        failures.append(f"daphne floor: {failed}")
+    finally:
+        try:
+            await pool.call("close", [{}] * pool.size, 30)
+        except PoolFailed as failed:
+            failures.append(f"daphne floor closing: {failed}")
+        await asyncio.to_thread(floor.stop)
+    return found.get("connect_s"), failures

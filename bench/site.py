@@ -54,6 +54,23 @@ def spawn(args: list[str], **options) -> subprocess.Popen:
     return process
 
 
+def wait_for_ok(url: str, process: subprocess.Popen, timeout: float) -> str:
+    """Poll ``url`` until it answers 200 ("ok"), ``process`` ends ("exited")
+    or ``timeout`` seconds pass ("timeout")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return "exited"
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=2) as answer,  # noqa: S310 - loopback
+        ):
+            if answer.status == 200:
+                return "ok"
+        time.sleep(0.2)
+    return "timeout"
+
+
 def end(process: subprocess.Popen | None, grace: float = 10) -> None:
     """Stop one process the benchmark started: politely, then for sure."""
     if process is None:
@@ -229,20 +246,12 @@ class Server:
         return self
 
     def wait_until_healthy(self, timeout: float = 60) -> Server:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited early:\n{self.log()[-3000:]}")
-            with (
-                contextlib.suppress(OSError),
-                urllib.request.urlopen(  # noqa: S310 - our own http://127.0.0.1
-                    f"{self.url}/healthz", timeout=2
-                ) as answer,
-            ):
-                if answer.status == 200:
-                    return self
-            time.sleep(0.2)
-        raise TimeoutError(f"daphne did not become healthy:\n{self.log()[-3000:]}")
+        waited = wait_for_ok(f"{self.url}/healthz", self.process, timeout)
+        if waited == "exited":
+            raise RuntimeError(f"daphne exited early:\n{self.log()[-3000:]}")
+        if waited == "timeout":
+            raise TimeoutError(f"daphne did not become healthy:\n{self.log()[-3000:]}")
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
@@ -282,6 +291,42 @@ class Reference:
 
     def rss_kb(self) -> int:
         return rss_kb(self.process.pid)
+
+    def stop(self) -> None:
+        end(self.process, grace=5)
+
+
+class DaphneFloor:
+    """daphne serving bench/daphne_floor.py: what daphne costs per socket."""
+
+    def __init__(self, hello_bytes: int):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BENCH_FLOOR_HELLO_BYTES": str(hello_bytes),
+        }
+        self.process = spawn(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-e",
+                f"tcp:port={self.port}:interface=127.0.0.1:backlog={BACKLOG}",
+                "bench.daphne_floor:application",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        waited = wait_for_ok(f"http://127.0.0.1:{self.port}/", self.process, 60)
+        if waited != "ok":
+            end(self.process)
+            raise RuntimeError(f"daphne serving the floor app: {waited}")
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         end(self.process, grace=5)
