@@ -126,20 +126,18 @@ async def one_size(site, mode, workers, n, limits, processes, setup) -> dict:
         result, failures, sizes = await run_servicestar(
             site, workers=workers, n=n, pool=pool, limits=limits, setup=setup
         )
+        hello = sizes["hello"] or DEFAULT_FRAME_BYTES
         say(f"{mode} × {workers}, N={n}: reference")
         reference, more = await run_reference(
             n=n,
             pool=pool,
             limits=limits,
             frame_bytes=sizes["frame"] or DEFAULT_FRAME_BYTES,
-            hello_bytes=sizes["hello"] or DEFAULT_FRAME_BYTES,
+            hello_bytes=hello,
         )
         say(f"{mode} × {workers}, N={n}: daphne floor")
         floor_s, floor_failures = await run_daphne_floor(
-            n=n,
-            pool=pool,
-            limits=limits,
-            hello_bytes=sizes["hello"] or DEFAULT_FRAME_BYTES,
+            n=n, pool=pool, limits=limits, hello_bytes=hello
         )
     finally:
         await pool.stop()

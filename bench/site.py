@@ -54,6 +54,19 @@ def spawn(args: list[str], **options) -> subprocess.Popen:
     return process
 
 
+def daphne_command(port: int, application: str, *options: str) -> list[str]:
+    """daphne on 127.0.0.1 with the production listen backlog."""
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-e",
+        f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
+        *options,
+        application,
+    ]
+
+
 def wait_for_ok(url: str, process: subprocess.Popen, timeout: float) -> str:
     """Poll ``url`` until it answers 200 ("ok"), ``process`` ends ("exited")
     or ``timeout`` seconds pass ("timeout")."""
@@ -228,17 +241,13 @@ class Server:
     def start(self) -> Server:
         with self.log_path.open("w") as log:
             self.process = spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-e",
-                    f"tcp:port={self.port}:interface=127.0.0.1:backlog={BACKLOG}",
+                daphne_command(
+                    self.port,
+                    "config.asgi:application",
                     # Extra daphne options for experiments, e.g. a longer
                     # --websocket_connect_timeout; none by default.
                     *shlex.split(os.environ.get("BENCH_DAPHNE_ARGS", "")),
-                    "config.asgi:application",
-                ],
+                ),
                 env=self.site.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -307,14 +316,7 @@ class DaphneFloor:
             "BENCH_FLOOR_HELLO_BYTES": str(hello_bytes),
         }
         self.process = spawn(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-e",
-                f"tcp:port={self.port}:interface=127.0.0.1:backlog={BACKLOG}",
-                "bench.daphne_floor:application",
-            ],
+            daphne_command(self.port, "bench.daphne_floor:application"),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
