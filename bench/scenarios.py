@@ -206,16 +206,18 @@ async def run_servicestar(
             arrived = _arrivals(pool, await watch, step, dropped, result)
             if arrived:
                 result["end_final_ms"] = ms(max(arrived) - sent_at)
-            at, _frame = await _host_frame(
-                display, rb'"type": "panels"', sent_at, limits.display_s
-            )
-            if at is None:
-                failures.append(
-                    f"no panels frame reached the display within "
-                    f"{limits.display_s:.0f} s of the quiz ending"
+            # With no answers nobody earned points: the board has nothing new.
+            if limits.ingest_rounds:
+                at, _frame = await _host_frame(
+                    display, rb'"type": "panels"', sent_at, limits.display_s
                 )
-            else:
-                result["display_end_panels_ms"] = ms(at - sent_at)
+                if at is None:
+                    failures.append(
+                        f"no panels frame reached the display within "
+                        f"{limits.display_s:.0f} s of the quiz ending"
+                    )
+                else:
+                    result["display_end_panels_ms"] = ms(at - sent_at)
             step = "closing"
             await pool.call("close", [{}] * pool.size, 30)
     except TimeoutError:
