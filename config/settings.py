@@ -250,6 +250,10 @@ AVATAR_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# Live quizzes: a running quiz nobody has moved on for this long is ended by
+# the server, as its host would have (docs/operations.md).
+QUIZ_IDLE_END_MINUTES = envint("QUIZ_IDLE_END_MINUTES", 120)
+
 # Leaderboard (README: "Limits" and docs/csat.md).
 BOARD_TOP_N = envint("BOARD_TOP_N", 10)  # public boards never show more
 CSAT_MIN_RATINGS = envint("CSAT_MIN_RATINGS", 20)  # fewer: no CSAT points

@@ -5,7 +5,8 @@ that opens a question sets one at once; a sweep every second reads the open
 questions from the database and sets any timer that is missing, so a question
 still closes on time after a restart, or when the process that opened it is
 gone. Closing is idempotent, so several processes racing to close one
-question is harmless.
+question is harmless. Once a minute the sweep also ends running quizzes left
+alone for ``QUIZ_IDLE_END_MINUTES`` (running.end_idle_quizzes).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +27,7 @@ from contests.models import Phase, Quiz, QuizQuestion, QuizStatus
 
 logger = logging.getLogger("servicestar.contests.clock")
 SWEEP_EVERY_S = 1.0
+IDLE_CHECK_EVERY_S = 60.0  # running.end_idle_quizzes
 
 
 @dataclass
@@ -102,6 +105,7 @@ async def _close(quiz_id: int, position: int) -> None:
 
 
 async def sweep_forever() -> None:
+    idle_checked = 0.0
     while True:
         try:
             rows = await database_sync_to_async(open_deadlines)()
@@ -111,6 +115,11 @@ async def sweep_forever() -> None:
                 schedule(quiz_id, position, deadline)
             for quiz_id in set(_timers) - open_ids:
                 cancel(quiz_id)
+            if time.monotonic() - idle_checked >= IDLE_CHECK_EVERY_S:
+                idle_checked = time.monotonic()
+                ended = await database_sync_to_async(running.end_idle_quizzes)()
+                for quiz_id in ended:
+                    logger.info("Ended quiz %s: nobody moved it on for long", quiz_id)
         except Exception:
             logger.exception("The deadline sweep failed; trying again")
         await asyncio.sleep(SWEEP_EVERY_S)

@@ -84,6 +84,9 @@ class Quiz(models.Model):
     # Bumped by every state change a browser must see; a client that notices
     # a gap asks for a fresh snapshot.
     version = models.PositiveIntegerField(default=0)
+    # The last of those changes: a running quiz left alone for long is ended
+    # by the server (running.end_idle_quizzes).
+    changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)

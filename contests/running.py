@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,7 +47,8 @@ def _changed(quiz: Quiz, **fields) -> Quiz:
     for name, value in fields.items():
         setattr(quiz, name, value)
     quiz.version += 1
-    quiz.save(update_fields=[*fields, "version"])
+    quiz.changed_at = timezone.now()
+    quiz.save(update_fields=[*fields, "version", "changed_at"])
     broadcast.quiz_changed(quiz)
     return quiz
 
@@ -186,6 +188,38 @@ def end_quiz(*, quiz_id: int, by) -> Quiz:
     if quiz.phase == Phase.QUESTION:
         close_question(quiz_id=quiz_id, position=quiz.current_position, by=by)
         quiz.refresh_from_db()
+    return _finish(quiz)
+
+
+def end_idle_quizzes(*, now: datetime | None = None) -> list[int]:
+    """End the running quizzes nobody has moved on for
+    ``settings.QUIZ_IDLE_END_MINUTES``, as their host would have: a trainer
+    who walked away would otherwise leave every wall display on that quiz,
+    and its players' points out of the ledger. The ids ended."""
+    now = now or timezone.now()
+    idle_since = now - timedelta(minutes=settings.QUIZ_IDLE_END_MINUTES)
+    candidates = Quiz.objects.filter(
+        status=QuizStatus.RUNNING, changed_at__lt=idle_since
+    ).values_list("pk", flat=True)
+    return [pk for pk in candidates if _end_if_idle(pk, idle_since, now)]
+
+
+@transaction.atomic
+def _end_if_idle(quiz_id: int, idle_since: datetime, now: datetime) -> bool:
+    quiz = _lock(quiz_id)
+    if quiz.status != QuizStatus.RUNNING or quiz.changed_at >= idle_since:
+        return False  # moved on meanwhile
+    if quiz.phase == Phase.QUESTION:
+        question = _locked_question(quiz, quiz.current_position)
+        if question.closed_at is None:  # paused mid-question
+            question.closed_at = min(now, question.deadline)
+            question.save(update_fields=["closed_at"])
+    _finish(quiz)
+    return True
+
+
+def _finish(quiz: Quiz) -> Quiz:
+    """Final ranks, the quiz finished, results to the ledger and the players."""
     results = standings.individual_standings(quiz)
     Participant.objects.save_each(
         [Participant(pk=s.participant_id, final_rank=s.rank) for s in results],

@@ -227,3 +227,37 @@ def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.score, first.correct_count, second.score) == (1000, 1, 0)
+
+
+def test_a_quiz_left_alone_is_ended_with_its_points_kept(
+    quiz, trainer, players, settings
+):
+    """A trainer who walks away mid-quiz (here: paused mid-question) leaves
+    it to the server: after QUIZ_IDLE_END_MINUTES without a change it ends as
+    if the host had ended it. A quiz still moving, or not started, is left."""
+    from leaderboard.models import PointEntry
+
+    settings.QUIZ_IDLE_END_MINUTES = 120
+    question = started(quiz, trainer)
+    answer(quiz, players[0], [0], after_s=0.2)
+    running.pause_quiz(quiz_id=quiz.pk, by=trainer)
+    bank = quiz.bank
+    waiting = services.create_quiz(
+        host=trainer, title="下午场", bank=bank, questions=bank.questions.all()
+    )
+    quiz.refresh_from_db()
+    soon = quiz.changed_at + timedelta(minutes=119)
+    assert running.end_idle_quizzes(now=soon) == []
+
+    later = quiz.changed_at + timedelta(minutes=121)
+    assert running.end_idle_quizzes(now=later) == [quiz.pk]
+    assert running.end_idle_quizzes(now=later) == []  # once
+    quiz.refresh_from_db()
+    question.refresh_from_db()
+    waiting.refresh_from_db()
+    assert quiz.status == QuizStatus.FINISHED and question.closed_at is not None
+    assert waiting.status == QuizStatus.LOBBY  # never started: not ended
+    players[0].refresh_from_db()
+    assert players[0].final_rank == 1
+    earned = PointEntry.objects.filter(reference=f"quiz:{quiz.pk}")
+    assert [e.person_id for e in earned] == [players[0].user_id]
