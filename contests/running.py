@@ -198,9 +198,11 @@ def end_idle_quizzes(*, now: datetime | None = None) -> list[int]:
     and its players' points out of the ledger. The ids ended."""
     now = now or timezone.now()
     idle_since = now - timedelta(minutes=settings.QUIZ_IDLE_END_MINUTES)
-    candidates = Quiz.objects.filter(
-        status=QuizStatus.RUNNING, changed_at__lt=idle_since
-    ).values_list("pk", flat=True)
+    candidates = list(
+        Quiz.objects.filter(
+            status=QuizStatus.RUNNING, changed_at__lt=idle_since
+        ).values_list("pk", flat=True)
+    )
     return [pk for pk in candidates if _end_if_idle(pk, idle_since, now)]
 
 
