@@ -152,14 +152,9 @@ def answer_payload(question: QuizQuestion | None, choice) -> dict | None:
     return {"position": question.position, "labels": answer_labels(question, choice)}
 
 
-def me_payload(quiz: Quiz, participant: Participant) -> dict:
-    """The personal part of a player's screen, read from the database."""
-    return me_payloads(quiz, [participant])[0]
-
-
 def me_payloads(quiz: Quiz, participants: list[Participant]) -> list[dict]:
-    """me_payload for each of ``participants``, in a fixed number of queries
-    however many of them connect together.
+    """The personal part of each player's screen, read from the database in
+    a fixed number of queries however many of them connect together.
 
     While a question is open or closed but not revealed, the score shown is
     the one before it: a score that jumped would tell a player they were right.
@@ -276,7 +271,7 @@ def _answer_receipt(language: str, position: int, labels: str) -> str:
 
 def player_view(quiz: Quiz, participant: Participant) -> str:
     """The whole player screen (stage, then personal part) in the active language."""
-    return stage_html(quiz) + render_me(me_payload(quiz, participant))
+    return player_snapshots(quiz, [(participant, translation.get_language())])[0]
 
 
 def stage_html(quiz: Quiz) -> str:

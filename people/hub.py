@@ -161,7 +161,7 @@ class Hub:
         member.held = False
         backlog, member.backlog = member.backlog, []
         for text in backlog:
-            await consumer.base_send({"type": "websocket.send", "text": text})
+            await _write(consumer, member.writer, text)
 
     def leave(self, group: str, consumer) -> None:
         members = self.members.get(group, {})
@@ -206,20 +206,19 @@ class Hub:
             except Exception:
                 logger.exception("hub: could not render a frame in %s", group)
                 continue
-            frame = prepare(text) if member.writer is not None else None
-            await self.write(group, consumer, member, text, frame)
+            await self.write(group, consumer, member, text)
             written += 1
             if written % PERSONAL_BETWEEN_YIELDS == 0:
                 await asyncio.sleep(0)
 
-    async def write(self, group: str, consumer, member: Member, text: str, frame):
-        """One frame to one member: kept while it is held, else straight to
-        its socket when possible, else through its ASGI ``send``."""
+    async def write(self, group: str, consumer, member: Member, text: str, frame=None):
+        """One frame to one member: kept while it is held, else written
+        (``frame``: ``text`` already prepared)."""
         try:
             if member.held:
                 member.backlog.append(text)
-            elif member.writer is None or not member.writer(frame):
-                await consumer.base_send({"type": "websocket.send", "text": text})
+            else:
+                await _write(consumer, member.writer, text, frame)
         except Exception:
             # One broken socket must not cost the others their frame.
             logger.exception("hub: could not write to a socket in %s", group)
@@ -239,7 +238,14 @@ async def send(consumer, writer, text: str, *, shared: bool = False) -> None:
     """One frame to one socket: straight to daphne's socket through
     ``writer`` (from ``direct_writer``) when it can, else through the
     consumer's ASGI ``send``. ``shared``: the same text goes to many sockets."""
-    if writer is not None and writer((prepare_shared if shared else prepare)(text)):
+    frame = prepare_shared(text) if shared and writer is not None else None
+    await _write(consumer, writer, text, frame)
+
+
+async def _write(consumer, writer, text: str, frame=None) -> None:
+    """Straight to the socket through ``writer`` when it can (``frame``: the
+    text already prepared), else through the consumer's ASGI ``send``."""
+    if writer is not None and writer(frame or prepare(text)):
         return
     await consumer.base_send({"type": "websocket.send", "text": text})
 

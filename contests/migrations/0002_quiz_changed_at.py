@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contests', '0001_live_quiz'),
+        ("contests", "0001_live_quiz"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quiz',
-            name='changed_at',
+            model_name="quiz",
+            name="changed_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]
