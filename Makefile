@@ -34,6 +34,11 @@ test: install messages
 	$(BIN)/python -m pytest
 
 # The live-path benchmark (docs/performance.md); BENCH_N=100,500 for a quick run.
+# Known vulnerabilities in the installed dependencies (.ci/audit.py).
+.PHONY: audit
+audit: install
+	$(BIN)/python .ci/audit.py
+
 .PHONY: bench
 bench: install messages
 	@$(BIN)/python -m bench
