@@ -90,10 +90,12 @@ def main() -> int:
     for dep in vulnerable:
         for vuln in dep["vulns"]:
             fixed = ", ".join(vuln.get("fix_versions") or []) or "none yet"
-            print(f"audit: {dep['name']} {dep['version']}: {vuln['id']} (fixed in {fixed})")
+            name, installed = dep["name"], dep["version"]
+            print(f"audit: {name} {installed}: {vuln['id']} (fixed in {fixed})")
     audited = sum(1 for dep in found["dependencies"] if "skip_reason" not in dep)
     if vulnerable:
-        print(f"audit: {len(vulnerable)} of {audited} packages have known vulnerabilities.")
+        count = len(vulnerable)
+        print(f"audit: {count} of {audited} packages have known vulnerabilities.")
         return 1
     print(f"audit: {audited} packages, no known vulnerabilities ({url}).")
     return 0
