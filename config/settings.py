@@ -283,6 +283,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 QUIZ_IDLE_END_MINUTES = envint("QUIZ_IDLE_END_MINUTES", 120)
 
 # Leaderboard (README: "Limits" and docs/csat.md).
+# New wall-display pairing codes one client address may ask for in the ten
+# minutes a code lives (a TV reloading keeps its own code).
+DISPLAY_CODES_PER_ADDRESS = envint("DISPLAY_CODES_PER_ADDRESS", 30)
 BOARD_TOP_N = envint("BOARD_TOP_N", 10)  # public boards never show more
 CSAT_MIN_RATINGS = envint("CSAT_MIN_RATINGS", 20)  # fewer: no CSAT points
 CSAT_PRIOR_WEIGHT = envint("CSAT_PRIOR_WEIGHT", 50)  # pull toward the average
