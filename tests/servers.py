@@ -128,7 +128,7 @@ class Daphne:
             ],
             cwd=ROOT,
             # A server reached directly: its own address is the site's.
-            env={"SITE_URL": self.url, **self.env},
+            env={**self.env, "SITE_URL": self.url},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
