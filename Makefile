@@ -6,6 +6,8 @@ INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo's pages (and so their WebSockets) come from.
+SITE_URL ?= http://$(HOST):$(PORT),http://localhost:$(PORT)
 
 .PHONY: demo test check install messages makemessages format serve
 
@@ -28,7 +30,7 @@ demo: install messages
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py demo
 	@echo "ServiceStar is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=true $(BIN)/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=4096 config.asgi:application
+	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=4096 config.asgi:application
 
 test: install messages
 	$(BIN)/python -m pytest

@@ -248,7 +248,8 @@ class Server:
                     # --websocket_connect_timeout; none by default.
                     *shlex.split(os.environ.get("BENCH_DAPHNE_ARGS", "")),
                 ),
-                env=self.site.env,
+                # Agents reach each worker directly: its address is the site's.
+                env={**self.site.env, "SITE_URL": self.url},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

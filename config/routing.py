@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 
+from config.origins import SiteOriginValidator
 from contests.routing import websocket_urlpatterns as contest_websockets
 from leaderboard.routing import websocket_urlpatterns as board_websockets
 from people.routing import websocket_urlpatterns as people_websockets
@@ -16,7 +16,7 @@ websocket_urlpatterns = [*people_websockets, *contest_websockets, *board_websock
 
 
 def build_websocket_application():
-    return AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))
+    return SiteOriginValidator(URLRouter(websocket_urlpatterns))
 
 
 def build_application(http_application):

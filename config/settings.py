@@ -13,9 +13,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import envbool, envint, envlist, envstr
+from config.origins import allowed_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -46,6 +48,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if "*" in ALLOWED_HOSTS and not DEBUG:
+    # Raised here, not in a system check: daphne runs no checks, and "*"
+    # would serve any Host and name no address for the WebSocket origin.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS='*' is refused outside DEBUG: name the host names people "
+        "open, e.g. ALLOWED_HOSTS=star.example.com (docs/operations.md)."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 # Behind TLS (the default outside DEBUG) cookies are secure and HSTS is on.
@@ -55,9 +64,28 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+# Off unless asked for: an intranet domain is shared with other services,
+# which includeSubDomains would force onto HTTPS, and preload cannot be undone
+# quickly. The deploy check's nudges toward them are silenced for that reason.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# The address people open (comma-separated if several), e.g.
+# https://star.example.com or http://star.intranet:8000. WebSockets accept only
+# pages from it, scheme, host and port alike (config/origins.py). Unset, it is
+# each ALLOWED_HOSTS name on the standard port of HTTPS's scheme.
+SITE_URLS = envlist("SITE_URL", [])
+try:
+    WEBSOCKET_ORIGINS = allowed_origins(
+        site_urls=SITE_URLS,
+        hosts=ALLOWED_HOSTS,
+        https=HTTPS,
+        trusted=CSRF_TRUSTED_ORIGINS,
+    )
+except ValueError as bad:
+    raise ImproperlyConfigured(f"SITE_URL or CSRF_TRUSTED_ORIGINS: {bad}") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -255,6 +283,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 QUIZ_IDLE_END_MINUTES = envint("QUIZ_IDLE_END_MINUTES", 120)
 
 # Leaderboard (README: "Limits" and docs/csat.md).
+# New wall-display pairing codes one client address may ask for in the ten
+# minutes a code lives (a TV reloading keeps its own code).
+DISPLAY_CODES_PER_ADDRESS = envint("DISPLAY_CODES_PER_ADDRESS", 30)
 BOARD_TOP_N = envint("BOARD_TOP_N", 10)  # public boards never show more
 CSAT_MIN_RATINGS = envint("CSAT_MIN_RATINGS", 20)  # fewer: no CSAT points
 CSAT_PRIOR_WEIGHT = envint("CSAT_PRIOR_WEIGHT", 50)  # pull toward the average

@@ -102,6 +102,9 @@ class PairForm(DisplayForm):
 
 # The TV's pages.
 
+# A TV refused a new code tries again after this long (static/js/display.js).
+BUSY_RETRY_S = 60
+
 
 def _set_token_cookie(response: HttpResponse, token: str) -> None:
     response.set_cookie(
@@ -138,9 +141,23 @@ def board(request: HttpRequest) -> HttpResponse:
             )
         _set_token_cookie(response, token)  # renewed on every (nightly) load
         return response
-    code, secret = displays.start_pairing(
-        browser_secret=request.COOKIES.get(displays.PAIRING_COOKIE)
-    )
+    try:
+        code, secret = displays.start_pairing(
+            browser_secret=request.COOKIES.get(displays.PAIRING_COOKIE),
+            address=request.META.get("REMOTE_ADDR", ""),
+        )
+    except displays.PairingThrottled:
+        response = render(
+            request,
+            "leaderboard/display_busy.html",
+            {
+                "retry_ms": BUSY_RETRY_S * 1000,
+                "lifetime_minutes": int(displays.CODE_LIFETIME.total_seconds() // 60),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_S)
+        return response
     if code.display_id is not None:
         return _collect(request, then=redirect("leaderboard:display"))
     pair_url = request.build_absolute_uri(

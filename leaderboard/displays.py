@@ -19,6 +19,8 @@ from http.cookies import SimpleCookie
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -69,21 +71,32 @@ def pretty_code(code: str) -> str:
 # The TV's side of pairing.
 
 
+class PairingThrottled(Exception):
+    """This address asked for too many new codes within CODE_LIFETIME."""
+
+
 @transaction.atomic
-def start_pairing(*, browser_secret: str | None) -> tuple[PairingCode, str]:
+def start_pairing(
+    *, browser_secret: str | None, address: str | None = None
+) -> tuple[PairingCode, str]:
     """The code this browser shows: its own unexpired one, or a new one.
 
+    A new code counts against ``address`` (the client's; None for codes the
+    server asks for itself): nobody logs in to see this page, so without a
+    limit any script could fill the table. Raises PairingThrottled over it.
     Returns (code, browser secret); the secret goes into the pairing cookie.
     """
     now = timezone.now()
-    PairingCode.objects.filter(
-        Q(display__isnull=True, expires_at__lt=now)
-        | Q(claimed_at__lt=now - COLLECT_WITHIN)
-    ).delete()
     if browser_secret:
         mine = PairingCode.objects.filter(browser_hash=digest(browser_secret)).first()
         if mine is not None and (mine.display_id or not mine.is_expired):
             return mine, browser_secret
+    if address is not None:
+        _count_new_code(address)
+    PairingCode.objects.filter(
+        Q(display__isnull=True, expires_at__lt=now)
+        | Q(claimed_at__lt=now - COLLECT_WITHIN)
+    ).delete()
     browser_secret = secrets.token_urlsafe(32)
     for _attempt in range(5):
         try:
@@ -98,6 +111,20 @@ def start_pairing(*, browser_secret: str | None) -> tuple[PairingCode, str]:
         except IntegrityError:  # the same code is live on another TV
             continue
     raise RuntimeError("Could not find a free pairing code")
+
+
+def _count_new_code(address: str) -> None:
+    # A window as long as a code lives: an address holds at most this many
+    # unclaimed codes. Counted in the cache, so Redis shares it among workers.
+    key = f"display-pairing:{address}"
+    cache.add(key, 0, timeout=int(CODE_LIFETIME.total_seconds()))
+    try:
+        asked = cache.incr(key)
+    except ValueError:  # expired between add and incr: a fresh window
+        cache.add(key, 1, timeout=int(CODE_LIFETIME.total_seconds()))
+        asked = 1
+    if asked > settings.DISPLAY_CODES_PER_ADDRESS:
+        raise PairingThrottled
 
 
 @dataclass(frozen=True)

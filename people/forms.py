@@ -99,12 +99,14 @@ class BoardNameForm(forms.ModelForm):
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Login that pauses a username, and a client address, after
-    LOGIN_FAILURES_ALLOWED failures within LOGIN_PAUSE_MINUTES."""
+    """Login that pauses a username after LOGIN_FAILURES_ALLOWED failures, and
+    a client address after LOGIN_FAILURES_ALLOWED_PER_ADDRESS, for
+    LOGIN_PAUSE_MINUTES. A whole floor may share one address behind NAT, so
+    its limit is the higher one: ten typos must not lock the floor out."""
 
     def clean(self):
-        keys = self._keys()
-        if any(cache.get(key, 0) >= settings.LOGIN_FAILURES_ALLOWED for key in keys):
+        counters = self._counters()
+        if any(cache.get(key, 0) >= allowed for key, allowed in counters):
             raise forms.ValidationError(
                 _("Too many failed logins. Wait %(minutes)d minutes and try again.")
                 % {"minutes": settings.LOGIN_PAUSE_MINUTES},
@@ -113,12 +115,19 @@ class ThrottledLoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            for key in keys:
+            for key, _allowed in counters:
                 cache.add(key, 0, timeout=settings.LOGIN_PAUSE_MINUTES * 60)
                 cache.incr(key)
             raise
 
-    def _keys(self) -> list[str]:
+    def _counters(self) -> list[tuple[str, int]]:
+        """Each failure counter with the number of failures it allows."""
         username = (self.data.get("username") or "").strip().lower()
         address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [f"login-failures:user:{username}", f"login-failures:ip:{address}"]
+        return [
+            (f"login-failures:user:{username}", settings.LOGIN_FAILURES_ALLOWED),
+            (
+                f"login-failures:ip:{address}",
+                settings.LOGIN_FAILURES_ALLOWED_PER_ADDRESS,
+            ),
+        ]

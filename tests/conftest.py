@@ -56,8 +56,10 @@ def _test_settings():
             }
         }
     overrides = override_settings(
-        # The deploy check covers HTTPS; the test client speaks plain HTTP.
+        # The deploy check covers HTTPS; the test client speaks plain HTTP,
+        # and test sockets come from pages of http://127.0.0.1.
         SECURE_SSL_REDIRECT=False,
+        WEBSOCKET_ORIGINS=["http://127.0.0.1:80"],
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
             **settings.STORAGES,

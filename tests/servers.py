@@ -127,7 +127,8 @@ class Daphne:
                 "config.asgi:application",
             ],
             cwd=ROOT,
-            env=self.env,
+            # A server reached directly: its own address is the site's.
+            env={**self.env, "SITE_URL": self.url},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

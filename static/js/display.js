@@ -382,6 +382,10 @@
     connect();
   }
 
+  // Refused a new code (too many from this network): ask again later.
+  if (body.classList.contains("tv-busy")) {
+    setTimeout(reloadWhenReachable, Number(body.dataset.retryMs) || 60000);
+  }
   if (body.classList.contains("tv-pairing")) pairing();
   if (body.classList.contains("tv-board")) board();
 })();

@@ -25,17 +25,29 @@ print(json.dumps({
     "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
     "secure_cookies": settings.SESSION_COOKIE_SECURE,
+    "hsts": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+             settings.SECURE_HSTS_PRELOAD],
+    "socket_origins": settings.WEBSOCKET_ORIGINS,
     "options": {k: v for k, v in db.get("OPTIONS", {}).items()},
 }))
 """
 
 
+def manage_env(tmp_path) -> dict:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {*PRODUCTION, "DEBUG", "HTTPS", "SITE_URL"}
+        and not k.startswith("HSTS_")
+    }
+    return {**clean, "DATA_DIR": str(tmp_path)}
+
+
 def manage(*args, env: dict, tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "DEBUG"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, "DATA_DIR": str(tmp_path), **env},
+        env={**manage_env(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -62,6 +74,55 @@ def test_urls_switch_to_postgresql_and_redis_with_secure_defaults(tmp_path):
     assert shown["debug"] is False
     assert shown["hosts"] == ["star.example.com"]
     assert shown["secure_cookies"] is True
+    assert shown["socket_origins"] == ["https://star.example.com:443"]
+
+
+def show(env: dict, tmp_path) -> dict:
+    result = manage("shell", "-c", SHOW, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_hsts_covers_only_this_host_unless_subdomains_and_preload_are_asked_for(
+    tmp_path,
+):
+    # An intranet domain is shared with services that may not speak HTTPS.
+    assert show(PRODUCTION, tmp_path)["hsts"] == [31_536_000, False, False]
+    asked = {**PRODUCTION, "HSTS_INCLUDE_SUBDOMAINS": "true", "HSTS_PRELOAD": "true"}
+    assert show(asked, tmp_path)["hsts"] == [31_536_000, True, True]
+
+
+def test_site_url_pins_the_socket_origin_with_its_port(tmp_path):
+    intranet = {
+        "ALLOWED_HOSTS": "star.intranet",
+        "HTTPS": "false",
+        "SITE_URL": "http://star.intranet:8000",
+    }
+    assert show(intranet, tmp_path)["socket_origins"] == ["http://star.intranet:8000"]
+    refused = manage(
+        "check", env={**intranet, "SITE_URL": "star.intranet:8000"}, tmp_path=tmp_path
+    )
+    assert refused.returncode != 0
+    assert "SITE_URL" in refused.stderr
+
+
+def test_a_wildcard_host_stops_manage_py_and_daphne_outside_debug(tmp_path):
+    wildcard = {**PRODUCTION, "ALLOWED_HOSTS": "star.example.com,*"}
+    checked = manage("check", env=wildcard, tmp_path=tmp_path)
+    assert checked.returncode != 0
+    assert "ALLOWED_HOSTS='*' is refused" in checked.stderr
+    daphne = subprocess.run(
+        [sys.executable, "-m", "daphne", "-p", "0", "config.asgi:application"],
+        cwd=ROOT,
+        env={**manage_env(tmp_path), **wildcard},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert daphne.returncode != 0
+    assert "ALLOWED_HOSTS='*' is refused" in daphne.stderr
+    # A developer's machine may still answer any name.
+    assert show({"DEBUG": "true", "ALLOWED_HOSTS": "*"}, tmp_path)["debug"] is True
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):

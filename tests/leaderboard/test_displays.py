@@ -121,6 +121,51 @@ def test_a_pairing_code_has_eight_unambiguous_characters_and_lasts_ten_minutes(d
     assert len({code.code for code in codes}) == 40
 
 
+def test_a_tv_reloading_its_page_keeps_showing_its_one_code(db):
+    tv = Client(REMOTE_ADDR="198.51.100.20")
+    shown = {
+        re.search(r'data-code="([A-Z0-9-]+)"', page.content.decode()).group(1)
+        for page in (tv.get(reverse("leaderboard:display")) for _ in range(10))
+    }
+    assert len(shown) == 1
+    assert PairingCode.objects.count() == 1
+
+
+def test_an_address_asking_for_codes_without_a_cookie_is_refused_over_its_limit(
+    db, settings
+):
+    from django.core.cache import cache
+
+    settings.DISPLAY_CODES_PER_ADDRESS = 5
+    floor, elsewhere = "198.51.100.7", "198.51.100.8"
+    cache.delete_many([f"display-pairing:{floor}", f"display-pairing:{elsewhere}"])
+    answers = [
+        Client(REMOTE_ADDR=floor).get(
+            reverse("leaderboard:display"), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        for _ in range(60)
+    ]
+    assert [a.status_code for a in answers] == [200] * 5 + [429] * 55
+    assert PairingCode.objects.count() == 5
+    refused = answers[-1]
+    assert refused["Retry-After"] == "60"
+    assert "Too many pairing codes" in refused.content.decode()
+    assert "tv-busy" in refused.content.decode()  # it retries by itself
+    assert displays.PAIRING_COOKIE not in refused.cookies
+    # Another address, and a TV that already holds a code, are unaffected.
+    assert (
+        Client(REMOTE_ADDR=elsewhere).get(reverse("leaderboard:display")).status_code
+        == 200
+    )
+    tv = Client(REMOTE_ADDR=floor)
+    tv.cookies[displays.PAIRING_COOKIE] = (
+        answers[0].cookies[displays.PAIRING_COOKIE].value
+    )
+    assert tv.get(reverse("leaderboard:display")).status_code == 200
+    assert PairingCode.objects.count() == 6
+    cache.delete_many([f"display-pairing:{floor}", f"display-pairing:{elsewhere}"])
+
+
 def test_a_tv_pairs_through_a_manager_and_keeps_only_a_hashed_token(
     client, manager, team
 ):

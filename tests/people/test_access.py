@@ -129,24 +129,64 @@ def test_manager_creates_a_team(client, manager, team):
     assert team.site.teams.filter(name="投诉处理班").count() == 1
 
 
+def forget_failures(*usernames: str, address: str = "127.0.0.1") -> None:
+    # Never cache.clear(): with Redis that flushes a database others share.
+    cache.delete_many(
+        [f"login-failures:user:{name}" for name in usernames]
+        + [f"login-failures:ip:{address}"]
+    )
+
+
+def log_in(client, username: str, password: str, **extra):
+    return client.post(
+        reverse("people:login"),
+        {"username": username, "password": password},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
+    )
+
+
 def test_logins_pause_after_ten_failures_even_with_the_right_password(
     client, agent, settings
 ):
-    keys = ["login-failures:user:alice", "login-failures:ip:127.0.0.1"]
-    cache.delete_many(keys)
+    forget_failures("alice")
     for _ in range(settings.LOGIN_FAILURES_ALLOWED):
-        client.post(reverse("people:login"), {"username": "alice", "password": "nope"})
-    response = client.post(
-        reverse("people:login"),
-        {"username": "alice", "password": PASSWORD},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+        log_in(client, "alice", "nope")
+    response = log_in(client, "alice", PASSWORD)
     assert "Too many failed logins" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    cache.clear()
-    assert (
-        client.post(
-            reverse("people:login"), {"username": "alice", "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    forget_failures("alice")
+    assert log_in(client, "alice", PASSWORD).status_code == 302
+
+
+TYPOED = [f"agent{n:02d}" for n in range(1, 31)]
+
+
+def test_ten_typos_on_ten_usernames_do_not_lock_a_shared_address_out(client, agent):
+    forget_failures("alice", *TYPOED)
+    for username in TYPOED[:10]:  # a floor behind one NAT address
+        log_in(client, username, "typo")
+    assert log_in(client, "alice", PASSWORD).status_code == 302
+
+
+def test_an_address_pauses_at_its_own_limit_and_a_username_at_its_own(
+    client, agent, settings
+):
+    settings.LOGIN_FAILURES_ALLOWED = 3
+    settings.LOGIN_FAILURES_ALLOWED_PER_ADDRESS = 20
+    forget_failures("alice", *TYPOED)
+    forget_failures(address="10.0.0.9")
+    for username in TYPOED[:19]:
+        log_in(client, username, "typo")
+    assert log_in(client, "alice", PASSWORD).status_code == 302  # 19 < 20
+    client.logout()
+    log_in(client, TYPOED[19], "typo")
+    refused = log_in(client, "alice", PASSWORD)
+    assert "Too many failed logins" in refused.content.decode()
+    # The username's own limit counts across addresses.
+    for _ in range(3):
+        log_in(client, "alice", "nope", REMOTE_ADDR="10.0.0.9")
+    elsewhere = log_in(client, "alice", PASSWORD, REMOTE_ADDR="10.0.0.10")
+    assert "Too many failed logins" in elsewhere.content.decode()
+    forget_failures("alice", *TYPOED)
+    forget_failures(address="10.0.0.9")
