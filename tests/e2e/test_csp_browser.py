@@ -48,6 +48,15 @@ displays.claim_code(code=code.code, by=User.objects.get(username="manager"),
                     name="CSP TV", scope="center", language="en")
 print(json.dumps({"token": displays.collect_token(browser_secret=secret).token}))
 """
+REVOKE_TEST_DISPLAYS = """
+from leaderboard import displays
+from leaderboard.models import Display
+from people.models import User
+manager = User.objects.get(username="manager")
+for display in Display.objects.filter(name="CSP TV", revoked_at=None):
+    displays.revoke_display(display=display, by=manager)
+print("done")
+"""
 # Runs in every document before its own scripts: each violation is handed to
 # the test at once, so none is lost when the page navigates away.
 REPORT_VIOLATIONS = """
@@ -249,10 +258,19 @@ def test_no_page_breaks_the_content_security_policy(browser, live_site):
         expect(manager.locator("#user_form, form[method=post]").first).to_be_visible()
         settle(manager)
 
+        # The manager revokes the TV, which says so at once.
+        socket = tv.locator("body").get_attribute("data-socket")
+        display_id = re.search(r"/ws/display/(\d+)/", socket).group(1)
+        manager.goto(f"{base}/displays/{display_id}/revoke/")
+        manager.locator("main form button[type=submit]").click()
+        expect(tv.locator("#revoked .revoked-box")).to_be_visible()
+
         # A new TV's pairing screen.
         pairing = watched.context(viewport=TV).new_page()
         watched.visit(pairing, "/display/")
         expect(pairing.locator(".pairing-qr svg")).to_be_visible()
     finally:
         watched.close()
+        # The other browser tests count the displays online: leave none.
+        site_python(live_site.env, REVOKE_TEST_DISPLAYS)
     assert watched.violations == []
