@@ -63,7 +63,7 @@ def _joined(directives: Mapping[str, Sequence[str]]) -> str:
 
 def _socket_source(request) -> str | None:
     """This site's own WebSocket origin: CSP Level 3 lets 'self' match it,
-    but Safari before 15.4 did not, and phones keep old browsers for years."""
+    but older Safari did not, and phones keep old browsers for years."""
     try:
         host = request.get_host()
     except DisallowedHost:
@@ -78,6 +78,14 @@ def content_security_policy(get_response):
     plain = policy_text(directives)
     connect = directives.get("connect-src")
 
+    # With DEBUG on, every 404 and 500 is Django's technical page, whose
+    # inline styles and scripts the policy would strip: leave those alone.
+    debug_pages = {404, 500} if settings.DEBUG else set()
+
+    def add_header(request, response) -> None:
+        if response.status_code not in debug_pages:
+            response.headers.setdefault(HEADER, header_for(request))
+
     def header_for(request) -> str:
         source = _socket_source(request) if connect is not None else None
         if source is None or source in connect:
@@ -88,14 +96,14 @@ def content_security_policy(get_response):
 
         async def middleware(request):
             response = await get_response(request)
-            response.headers.setdefault(HEADER, header_for(request))
+            add_header(request, response)
             return response
 
     else:
 
         def middleware(request):
             response = get_response(request)
-            response.headers.setdefault(HEADER, header_for(request))
+            add_header(request, response)
             return response
 
     return middleware

@@ -120,6 +120,17 @@ def test_the_extra_sources_setting_reaches_the_header():
     assert directives(response)["img-src"] == ["'self'", "https://cdn.example.com"]
 
 
+@pytest.mark.django_db
+def test_with_debug_on_django_error_pages_keep_their_inline_styles():
+    with override_settings(DEBUG=True):
+        client = Client()
+        missing = client.get("/no-such-page/")
+        login = client.get(reverse("people:login"))
+    assert missing.status_code == 404
+    assert "Content-Security-Policy" not in missing.headers
+    assert_strict(login)
+
+
 # What the policy refuses, as it would appear in a template.
 INLINE = re.compile(
     r"""\sstyle\s*=|<style[\s>]|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=\s*["']"""
