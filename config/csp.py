@@ -19,6 +19,8 @@ from django.utils.decorators import sync_and_async_middleware
 HEADER = "Content-Security-Policy"
 # A source may not carry the characters that separate directives and sources.
 _FORBIDDEN_IN_SOURCE = {";", ",", "\n", "\r"}
+# The directives that stand alone, without sources.
+_VALUELESS = {"upgrade-insecure-requests", "block-all-mixed-content"}
 
 
 def with_extra_sources(
@@ -36,7 +38,8 @@ def with_extra_sources(
         if not words:
             continue
         name, *sources = words
-        if not sources or not name.replace("-", "").isalpha():
+        valueless = name.lower() in _VALUELESS
+        if bool(sources) == valueless or not name.replace("-", "").isalpha():
             raise ValueError(
                 f"CSP_EXTRA_SOURCES: {part.strip()!r} is not "
                 "'<directive> <source> ...' (e.g. 'img-src https://cdn.example.com')"

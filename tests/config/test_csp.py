@@ -97,17 +97,21 @@ def test_a_deployer_adds_sources_directive_by_directive():
     merged = with_extra_sources(
         base,
         "img-src https://cdn.example.com; connect-src wss://feed.example.com "
-        "'self'; report-uri /csp-report/",
+        "'self'; report-uri /csp-report/; upgrade-insecure-requests",
     )
     assert merged == {
         "img-src": ["'self'", "https://cdn.example.com"],
         "connect-src": ["'self'", "wss://feed.example.com"],
         "report-uri": ["/csp-report/"],
+        "upgrade-insecure-requests": [],
     }
     assert base["img-src"] == ["'self'"]  # the settings' own dict is untouched
 
 
-@pytest.mark.parametrize("extra", ["img-src", "img_src https://x.example", "http://x"])
+@pytest.mark.parametrize(
+    "extra",
+    ["img-src", "img_src https://x.example", "http://x", "upgrade-insecure-requests x"],
+)
 def test_a_malformed_extra_source_stops_the_start(extra):
     with pytest.raises(ValueError, match="CSP_EXTRA_SOURCES"):
         with_extra_sources({"img-src": ["'self'"]}, extra)
