@@ -180,6 +180,13 @@ def test_no_page_breaks_the_content_security_policy(browser, live_site):
         tv.goto(base + "/display/")
         expect(tv.locator("#tv-link")).to_have_attribute("data-state", "open")
         expect(tv.locator("#panels > .panel.active")).to_have_count(1)
+        # The team board's bars take their length from data-share.
+        bars = tv.eval_on_selector_all(
+            "#panel-teams .fill",
+            "bars => bars.map((b) => [b.dataset.share, b.style.width])",
+        )
+        assert bars, "the demo's team board has bars"
+        assert all(width == f"{share}%" for share, width in bars), bars
 
         # A one-question quiz, built on the form (its question list is an
         # htmx swap) and played to the end.
