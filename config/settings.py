@@ -110,6 +110,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files (an SVG opened on its own) carry it too.
+    "config.csp.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +122,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (config/csp.py, docs/operations.md): everything from
+# this site, no inline script or style, no eval; the admin works under it too.
+# CSP_EXTRA_SOURCES="img-src https://cdn.example.com; connect-src wss://x.example"
+# adds sources; a page's own socket origin is added to connect-src per request.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CSP_EXTRA_SOURCES = envstr("CSP_EXTRA_SOURCES")
 
 ROOT_URLCONF = "config.urls"
 # Widgets may use the project's templates (e.g. the kudos heart picker).

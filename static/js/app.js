@@ -58,4 +58,11 @@
     attempts.set(event.target, 0);
     document.body.classList.remove("feed-offline");
   });
+
+  // A form that asks before it submits carries its question in data-confirm
+  // (no onsubmit attribute: the Content-Security-Policy refuses inline code).
+  document.addEventListener("submit", function (event) {
+    const question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
 })();
