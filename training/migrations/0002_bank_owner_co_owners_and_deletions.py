@@ -7,39 +7,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0001_question_bank'),
+        ("training", "0001_question_bank"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bank',
-            name='co_owners',
-            field=models.ManyToManyField(blank=True, help_text="Trainers the owner lets edit the bank's questions.", related_name='co_owned_banks', to=settings.AUTH_USER_MODEL, verbose_name='co-owners'),
+            model_name="bank",
+            name="co_owners",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Trainers the owner lets edit the bank's questions.",
+                related_name="co_owned_banks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="co-owners",
+            ),
         ),
         migrations.AddField(
-            model_name='bank',
-            name='owner',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_banks', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="bank",
+            name="owner",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owned_banks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.CreateModel(
-            name='Deletion',
+            name="Deletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bank', 'Question bank'), ('category', 'Category'), ('question', 'Question')], max_length=10, verbose_name='what')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='its id')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('bank_name', models.CharField(max_length=100, verbose_name='bank')),
-                ('question_count', models.PositiveIntegerField(default=0, verbose_name='questions deleted')),
-                ('deleted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='deleted at')),
-                ('deleted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deleted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bank", "Question bank"),
+                            ("category", "Category"),
+                            ("question", "Question"),
+                        ],
+                        max_length=10,
+                        verbose_name="what",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="its id")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("bank_name", models.CharField(max_length=100, verbose_name="bank")),
+                (
+                    "question_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="questions deleted"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="deleted at",
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="deleted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deletion',
-                'verbose_name_plural': 'deletions',
-                'ordering': ['-deleted_at', '-id'],
+                "verbose_name": "deletion",
+                "verbose_name_plural": "deletions",
+                "ordering": ["-deleted_at", "-id"],
             },
         ),
     ]

@@ -6,16 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0003_set_bank_owners'),
+        ("training", "0003_set_bank_owners"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='bank',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_banks', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="bank",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owned_banks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
     ]
