@@ -21,6 +21,8 @@ class BankAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "created_by"]
     search_fields = ["name"]
     autocomplete_fields = ["owner", "co_owners"]
+    # Who created a bank is history; handing it over changes its owner.
+    readonly_fields = ["created_by", "created_at"]
     inlines = [CategoryInline]
 
     # Deletions from the admin are recorded like those from the bank pages.
@@ -30,6 +32,14 @@ class BankAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for bank in queryset:
             services.delete_bank(bank=bank, deleted_by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        categories = formset.save(commit=False)
+        for category in formset.deleted_objects:
+            services.delete_category(category=category, deleted_by=request.user)
+        for category in categories:
+            category.save()
+        formset.save_m2m()
 
 
 class QuestionAdminForm(forms.ModelForm):

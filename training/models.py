@@ -137,9 +137,12 @@ class Question(models.Model):
     bank = models.ForeignKey(
         Bank, on_delete=models.CASCADE, related_name="questions", verbose_name=_("bank")
     )
+    # RESTRICT, not PROTECT: a category with questions cannot be deleted on
+    # its own, yet deleting the whole bank (which deletes both) is allowed,
+    # from the admin too.
     category = models.ForeignKey(
         Category,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="questions",
         verbose_name=_("category"),
     )

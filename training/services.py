@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 
 from people.models import User
 from training.models import Bank, Category, Deletion, DeletionKind, Question
@@ -59,7 +59,6 @@ def delete_bank(*, bank: Bank, deleted_by: User | None) -> None:
         question_count=bank.questions.count(),
         deleted_by=deleted_by,
     )
-    bank.questions.all().delete()
     bank.delete()
 
 
@@ -79,14 +78,14 @@ def rename_category(*, category: Category, name: str) -> Category:
 def delete_category(*, category: Category, deleted_by: User | None) -> None:
     """Delete an empty category; raise CategoryNotEmpty if questions use it.
 
-    The foreign key is PROTECT, so a question added by a colleague a moment
+    The foreign key is RESTRICT, so a question added by a colleague a moment
     ago also stops the delete, in the database itself.
     """
     category_id = category.pk
     try:
         with transaction.atomic():
             category.delete()
-    except ProtectedError:
+    except RestrictedError:
         raise CategoryNotEmpty(category.questions.count()) from None
     Deletion.objects.create(
         kind=DeletionKind.CATEGORY,

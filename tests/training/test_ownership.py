@@ -302,29 +302,73 @@ def test_a_refused_category_delete_records_nothing(client, world):
     assert not Deletion.objects.exists()
 
 
-def test_deletions_from_the_admin_are_recorded_and_the_record_is_read_only(
-    client, world
-):
+@pytest.fixture
+def admin_client(client, world):
     world.manager.is_staff = True
     world.manager.save()
     world.manager.user_permissions.set(
         Permission.objects.filter(content_type__app_label="training")
     )
     client.force_login(world.manager)
-    response = client.post(
-        reverse("admin:training_question_changelist"),
-        {
-            "action": "delete_selected",
-            "_selected_action": [world.question.pk],
-            "post": "yes",
-        },
+    return client
+
+
+def delete_in_admin(client, model: str, pk: int):
+    return client.post(
+        reverse(f"admin:training_{model}_changelist"),
+        {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
     )
+
+
+def test_deleting_a_bank_with_questions_in_the_admin_is_recorded(admin_client, world):
+    assert delete_in_admin(admin_client, "bank", world.bank.pk).status_code == 302
+    assert not Bank.objects.exists() and not Question.objects.exists()
+    (record,) = Deletion.objects.all()
+    assert (record.kind, record.question_count, record.deleted_by) == (
+        "bank",
+        1,
+        world.manager,
+    )
+
+
+def test_deleting_a_question_or_a_category_in_the_admin_is_recorded(
+    admin_client, world
+):
+    response = delete_in_admin(admin_client, "question", world.question.pk)
     assert response.status_code == 302
     assert not Question.objects.exists()
+    categories = world.bank.categories.order_by("pk")
+    inline = {
+        "categories-TOTAL_FORMS": "2",
+        "categories-INITIAL_FORMS": "2",
+        "categories-0-id": categories[0].pk,
+        "categories-0-bank": world.bank.pk,
+        "categories-0-name": categories[0].name,
+        "categories-1-id": categories[1].pk,
+        "categories-1-bank": world.bank.pk,
+        "categories-1-name": categories[1].name,
+        "categories-1-DELETE": "on",
+    }
+    response = admin_client.post(
+        reverse("admin:training_bank_change", args=[world.bank.pk]),
+        {"name": world.bank.name, "description": "", "owner": world.owner.pk} | inline,
+    )
+    assert response.status_code == 302
+    assert [
+        (r.kind, r.name, r.deleted_by) for r in Deletion.objects.order_by("pk")
+    ] == [
+        ("question", world.question.prompt, world.manager),
+        ("category", "空的", world.manager),
+    ]
+
+
+def test_the_record_of_deletions_is_read_only_in_the_admin(admin_client, world):
+    delete_in_admin(admin_client, "question", world.question.pk)
     (record,) = Deletion.objects.all()
-    assert (record.kind, record.deleted_by) == ("question", world.manager)
-    listing = client.get(reverse("admin:training_deletion_changelist"))
+    listing = admin_client.get(reverse("admin:training_deletion_changelist"))
     assert listing.status_code == 200 and "业务知识" in listing.content.decode()
-    change = reverse("admin:training_deletion_delete", args=[record.pk])
-    assert client.post(change, {"post": "yes"}).status_code == 403
-    assert Deletion.objects.exists()
+    change = reverse("admin:training_deletion_change", args=[record.pk])
+    assert admin_client.post(change, {"name": "改"}).status_code == 403
+    delete = reverse("admin:training_deletion_delete", args=[record.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Deletion.objects.get().name == world.question.prompt
