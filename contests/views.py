@@ -16,6 +16,7 @@ from contests import services, stage, standings
 from contests.errors import QuizError
 from contests.forms import JoinForm, QuizForm
 from contests.models import Participant, Quiz, QuizStatus
+from contests.permissions import can_read_results
 from contests.results import results_workbook
 from people.permissions import trainer_required
 
@@ -24,6 +25,13 @@ def _hosted_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
     """The quiz, if the person asking hosts it; 403 for everyone else."""
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     if quiz.host_id != request.user.pk:
+        raise PermissionDenied
+    return quiz
+
+
+def _quiz_results(request: HttpRequest, quiz: Quiz) -> Quiz:
+    """The quiz, if the person asking may read its results; 403 otherwise."""
+    if not can_read_results(request.user, quiz):
         raise PermissionDenied
     return quiz
 
@@ -162,7 +170,9 @@ def play(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @trainer_required
 @require_GET
 def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz.objects.select_related("host"), pk=quiz_id)
+    quiz = _quiz_results(
+        request, get_object_or_404(Quiz.objects.select_related("host"), pk=quiz_id)
+    )
     context = {
         "quiz": quiz,
         "people": standings.individual_standings(quiz),
@@ -175,7 +185,7 @@ def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @trainer_required
 @require_GET
 def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = _quiz_results(request, get_object_or_404(Quiz, pk=quiz_id))
     response = HttpResponse(
         results_workbook(quiz),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

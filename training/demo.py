@@ -17,6 +17,13 @@ from training.demo_questions import BANKS, DemoBank, DemoQuestion
 from training.models import Bank, Category, Question, question_shape_errors
 
 DEMO_AUTHOR = "trainer1"  # created by people.demo, which loads first
+# Who keeps each demo bank (owner, co-owners): trainer1 edits both; trainer2
+# and trainer3 each edit one and only read the other, so the demo shows both
+# sides of the rule. The manager edits every bank anyway.
+DEMO_KEEPERS = {
+    "客服技能题库": ("trainer1", ["trainer3"]),
+    "Contact Center Basics": ("trainer2", ["trainer1"]),
+}
 PROMPT_MAX = Question._meta.get_field("prompt").max_length
 EXPLANATION_MAX = Question._meta.get_field("explanation").max_length
 
@@ -76,14 +83,26 @@ def load(out) -> None:
 def load_bank(spec: DemoBank, author: User) -> tuple[int, int]:
     """Create or restore one demo bank; (questions added, questions restored)."""
     bank = Bank.objects.filter(name=spec.name).order_by("id").first()
+    owner_name, co_owner_names = DEMO_KEEPERS[spec.name]
+    owner = User.objects.get(username=owner_name)
     if bank is None:
         bank = Bank.objects.create(
-            name=spec.name, description=spec.description, created_by=author
+            name=spec.name,
+            description=spec.description,
+            created_by=author,
+            owner=owner,
         )
-    elif (bank.description, bank.created_by_id) != (spec.description, author.id):
+    elif (bank.description, bank.created_by_id, bank.owner_id) != (
+        spec.description,
+        author.id,
+        owner.id,
+    ):
         bank.description = spec.description
         bank.created_by = author
-        bank.save(update_fields=["description", "created_by", "updated_at"])
+        bank.owner = owner
+        bank.save(update_fields=["description", "created_by", "owner", "updated_at"])
+    # Co-owners someone added since are kept; the demo's own come back.
+    bank.co_owners.add(*User.objects.filter(username__in=co_owner_names))
     categories = {
         name: Category.objects.get_or_create(bank=bank, name=name)[0].id
         for name in spec.categories

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from people.images import reencode_image
+from people.models import Role, User
 from training.models import (
     OPTION_LETTERS,
     Bank,
@@ -36,6 +37,27 @@ class BankForm(forms.ModelForm):
         if Bank.objects.filter(name=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("There is already a bank with this name."))
         return name
+
+
+class CoOwnersForm(forms.Form):
+    co_owners = forms.ModelMultipleChoiceField(
+        label=_("Co-owners"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They may edit the bank's questions and categories."),
+    )
+
+    def __init__(self, *args, bank: Bank, **kw):
+        super().__init__(*args, **kw)
+        # Managers edit every bank already; only trainers need naming.
+        self.fields["co_owners"].queryset = (
+            User.objects.active()
+            .filter(role=Role.TRAINER)
+            .exclude(pk=bank.owner_id)
+            .order_by("display_name", "username")
+        )
+        self.initial.setdefault("co_owners", [p.pk for p in bank.co_owners.all()])
 
 
 class CategoryForm(forms.Form):

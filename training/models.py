@@ -25,7 +25,9 @@ class BankQuerySet(models.QuerySet):
 
 
 class Bank(models.Model):
-    """A trainer's question bank (题库), shared with every trainer of the center."""
+    """A question bank (题库). Every trainer of the center reads it; only its
+    owner, the co-owners they name and managers change it (training.permissions).
+    """
 
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True, max_length=1000)
@@ -34,6 +36,19 @@ class Bank(models.Model):
         on_delete=models.PROTECT,
         related_name="banks",
         verbose_name=_("created by"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_banks",
+        verbose_name=_("owner"),
+    )
+    co_owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_owned_banks",
+        verbose_name=_("co-owners"),
+        help_text=_("Trainers the owner lets edit the bank's questions."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -47,6 +62,12 @@ class Bank(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Whoever creates a bank owns it until a manager hands it over.
+        if self.owner_id is None:
+            self.owner_id = self.created_by_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("training:bank_detail", args=[self.pk])
@@ -116,9 +137,12 @@ class Question(models.Model):
     bank = models.ForeignKey(
         Bank, on_delete=models.CASCADE, related_name="questions", verbose_name=_("bank")
     )
+    # RESTRICT, not PROTECT: a category with questions cannot be deleted on
+    # its own, yet deleting the whole bank (which deletes both) is allowed,
+    # from the admin too.
     category = models.ForeignKey(
         Category,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="questions",
         verbose_name=_("category"),
     )
@@ -192,3 +216,37 @@ def question_shape_errors(kind: str, options: list, correct: list) -> dict[str, 
     else:
         errors["kind"] = [_("Unknown question type.")]
     return errors
+
+
+class DeletionKind(models.TextChoices):
+    BANK = "bank", _("Question bank")
+    CATEGORY = "category", _("Category")
+    QUESTION = "question", _("Question")
+
+
+class Deletion(models.Model):
+    """What someone deleted from the question banks, kept for managers to read."""
+
+    kind = models.CharField(_("what"), max_length=10, choices=DeletionKind)
+    object_id = models.PositiveBigIntegerField(_("its id"))
+    name = models.CharField(_("name"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=100)
+    question_count = models.PositiveIntegerField(_("questions deleted"), default=0)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+    deleted_at = models.DateTimeField(
+        _("deleted at"), default=timezone.now, db_index=True
+    )
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 
 from people.models import User
-from training.models import Bank, Category, Question
+from training.models import Bank, Category, Deletion, DeletionKind, Question
 from training.sheet_columns import QuestionRow
 
 
@@ -41,11 +41,24 @@ def update_bank(*, bank: Bank, name: str, description: str) -> Bank:
 
 
 @transaction.atomic
-def delete_bank(*, bank: Bank) -> None:
+def set_co_owners(*, bank: Bank, co_owners: list[User]) -> Bank:
+    bank.co_owners.set([person for person in co_owners if person.pk != bank.owner_id])
+    return bank
+
+
+@transaction.atomic
+def delete_bank(*, bank: Bank, deleted_by: User | None) -> None:
     """The bank with its categories and questions. Quizzes keep their frozen
     copies of the questions, and picture files stay for them (see
     delete_question)."""
-    bank.questions.all().delete()
+    Deletion.objects.create(
+        kind=DeletionKind.BANK,
+        object_id=bank.pk,
+        name=bank.name,
+        bank_name=bank.name,
+        question_count=bank.questions.count(),
+        deleted_by=deleted_by,
+    )
     bank.delete()
 
 
@@ -62,17 +75,25 @@ def rename_category(*, category: Category, name: str) -> Category:
 
 
 @transaction.atomic
-def delete_category(*, category: Category) -> None:
+def delete_category(*, category: Category, deleted_by: User | None) -> None:
     """Delete an empty category; raise CategoryNotEmpty if questions use it.
 
-    The foreign key is PROTECT, so a question added by a colleague a moment
+    The foreign key is RESTRICT, so a question added by a colleague a moment
     ago also stops the delete, in the database itself.
     """
+    category_id = category.pk
     try:
         with transaction.atomic():
             category.delete()
-    except ProtectedError:
+    except RestrictedError:
         raise CategoryNotEmpty(category.questions.count()) from None
+    Deletion.objects.create(
+        kind=DeletionKind.CATEGORY,
+        object_id=category_id,
+        name=category.name,
+        bank_name=category.bank.name,
+        deleted_by=deleted_by,
+    )
 
 
 @transaction.atomic
@@ -111,7 +132,15 @@ def save_question(
 
 
 @transaction.atomic
-def delete_question(*, question: Question) -> None:
+def delete_question(*, question: Question, deleted_by: User | None) -> None:
+    Deletion.objects.create(
+        kind=DeletionKind.QUESTION,
+        object_id=question.pk,
+        name=question.prompt[:200],
+        bank_name=question.bank.name,
+        question_count=1,
+        deleted_by=deleted_by,
+    )
     # The picture file stays for the quizzes that copied it (see save_question).
     question.delete()
 

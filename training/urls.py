@@ -14,6 +14,7 @@ urlpatterns = [
     path("banks/<int:bank_id>/delete/", views.bank_delete, name="bank_delete"),
     path("banks/<int:bank_id>/export/", views.bank_export, name="bank_export"),
     path("banks/<int:bank_id>/import/", views.bank_import, name="bank_import"),
+    path("banks/<int:bank_id>/co-owners/", views.bank_co_owners, name="bank_co_owners"),
     path("banks/<int:bank_id>/categories/", views.category_add, name="category_add"),
     path(
         "categories/<int:category_id>/rename/",

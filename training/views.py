@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +16,15 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from people.permissions import trainer_required
 from training import excel, services
-from training.forms import BankForm, CategoryForm, ImportForm, QuestionForm
+from training.forms import (
+    BankForm,
+    CategoryForm,
+    CoOwnersForm,
+    ImportForm,
+    QuestionForm,
+)
 from training.models import OPTION_LETTERS, Bank, Category, Question, QuestionKind
+from training.permissions import can_edit_bank, can_manage_bank
 from training.sheet_columns import letters_for
 from training.spreadsheets import (
     MAX_FILE_BYTES,
@@ -26,6 +34,20 @@ from training.spreadsheets import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _bank_to_edit(request: HttpRequest, bank: Bank) -> Bank:
+    """The bank, if the person asking may change it; 403 for everyone else."""
+    if not can_edit_bank(request.user, bank):
+        raise PermissionDenied
+    return bank
+
+
+def _bank_to_manage(request: HttpRequest, bank: Bank) -> Bank:
+    """The bank, if the person asking may delete it or name its co-owners."""
+    if not can_manage_bank(request.user, bank):
+        raise PermissionDenied
+    return bank
 
 
 @trainer_required
@@ -44,25 +66,33 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         return redirect(bank)
     if request.htmx:
         return render(request, "training/bank_list.html#bank-form", {"form": form})
-    banks = Bank.objects.with_counts().select_related("created_by")
+    banks = Bank.objects.with_counts().select_related("owner")
     return render(request, "training/bank_list.html", {"form": form, "banks": banks})
 
 
 @trainer_required
 @require_GET
 def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank, pk=bank_id)
-    context = {"bank": bank, **_question_list(bank, request.GET)}
+    bank = get_object_or_404(Bank.objects.select_related("owner"), pk=bank_id)
+    context = {
+        "bank": bank,
+        "can_edit": can_edit_bank(request.user, bank),
+        **_question_list(bank, request.GET),
+    }
     if request.htmx and request.htmx.target == "question-list":
         return render(request, "training/bank_detail.html#question-list", context)
-    context.update(_category_panel(bank))
+    context.update(_category_panel(bank, request.user))
+    context["co_owners"] = bank.co_owners.all()
+    context["can_manage"] = can_manage_bank(request.user, bank)
+    if context["can_manage"]:
+        context["co_owners_form"] = CoOwnersForm(bank=bank)
     return render(request, "training/bank_detail.html", context)
 
 
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def bank_edit(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank, pk=bank_id)
+    bank = _bank_to_edit(request, get_object_or_404(Bank, pk=bank_id))
     form = BankForm(request.POST or None, instance=bank)
     if request.method == "POST" and form.is_valid():
         services.update_bank(
@@ -78,9 +108,11 @@ def bank_edit(request: HttpRequest, bank_id: int) -> HttpResponse:
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def bank_delete(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank.objects.with_counts(), pk=bank_id)
+    bank = _bank_to_manage(
+        request, get_object_or_404(Bank.objects.with_counts(), pk=bank_id)
+    )
     if request.method == "POST":
-        services.delete_bank(bank=bank)
+        services.delete_bank(bank=bank, deleted_by=request.user)
         messages.success(request, _("Bank “%(name)s” deleted.") % {"name": bank.name})
         return redirect("training:bank_list")
     return render(request, "training/bank_confirm_delete.html", {"bank": bank})
@@ -89,7 +121,7 @@ def bank_delete(request: HttpRequest, bank_id: int) -> HttpResponse:
 @trainer_required
 @require_POST
 def category_add(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank, pk=bank_id)
+    bank = _bank_to_edit(request, get_object_or_404(Bank, pk=bank_id))
     form = CategoryForm(request.POST, bank=bank)
     if form.is_valid():
         category = services.add_category(bank=bank, name=form.cleaned_data["name"])
@@ -104,6 +136,7 @@ def category_rename(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(
         Category.objects.select_related("bank"), pk=category_id
     )
+    _bank_to_edit(request, category.bank)
     form = CategoryForm(request.POST, bank=category.bank, category=category)
     if form.is_valid():
         services.rename_category(category=category, name=form.cleaned_data["name"])
@@ -120,8 +153,9 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(
         Category.objects.select_related("bank"), pk=category_id
     )
+    _bank_to_edit(request, category.bank)
     try:
-        services.delete_category(category=category)
+        services.delete_category(category=category, deleted_by=request.user)
     except services.CategoryNotEmpty as refusal:
         reason = ngettext(
             "“%(name)s” still has %(count)s question. Move or delete it first.",
@@ -136,7 +170,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def question_create(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank, pk=bank_id)
+    bank = _bank_to_edit(request, get_object_or_404(Bank, pk=bank_id))
     initial = {"kind": QuestionKind.SINGLE, "language": "zh-hans"}
     categories = list(bank.categories.values_list("pk", flat=True)[:2])
     if chosen := _chosen_category(bank, request.GET):
@@ -152,6 +186,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.select_related("bank"), pk=question_id
     )
+    _bank_to_edit(request, question.bank)
     return _question_form(request, question.bank, question)
 
 
@@ -167,6 +202,7 @@ def question_preview(request: HttpRequest, question_id: int) -> HttpResponse:
         "bank": question.bank,
         "options": options,
         "correct_letters": letters_for(question.correct) if question.is_choice else "",
+        "can_edit": can_edit_bank(request.user, question.bank),
     }
     return render(request, "training/question_preview.html", context)
 
@@ -177,9 +213,9 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(
         Question.objects.select_related("bank", "category"), pk=question_id
     )
-    bank = question.bank
+    bank = _bank_to_edit(request, question.bank)
     if request.method == "POST":
-        services.delete_question(question=question)
+        services.delete_question(question=question, deleted_by=request.user)
         messages.success(request, _("Question deleted."))
         return redirect(bank)
     return render(
@@ -215,7 +251,7 @@ def bank_template(request: HttpRequest) -> HttpResponse:
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
-    bank = get_object_or_404(Bank, pk=bank_id)
+    bank = _bank_to_edit(request, get_object_or_404(Bank, pk=bank_id))
     form = ImportForm(request.POST or None, request.FILES or None)
     reading = None
     if request.method == "POST" and form.is_valid():
@@ -236,6 +272,21 @@ def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
         "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
     }
     return render(request, "training/bank_import.html", context)
+
+
+@trainer_required
+@require_POST
+def bank_co_owners(request: HttpRequest, bank_id: int) -> HttpResponse:
+    bank = _bank_to_manage(request, get_object_or_404(Bank, pk=bank_id))
+    form = CoOwnersForm(request.POST, bank=bank)
+    if form.is_valid():
+        services.set_co_owners(
+            bank=bank, co_owners=list(form.cleaned_data["co_owners"])
+        )
+        messages.success(request, _("Co-owners saved."))
+    for error in form.errors.get("co_owners", []):
+        messages.error(request, error)
+    return redirect(bank)
 
 
 # Helpers ---------------------------------------------------------------------
@@ -306,9 +357,10 @@ def _question_list(bank: Bank, params) -> dict:
     }
 
 
-def _category_panel(bank: Bank, **extra) -> dict:
+def _category_panel(bank: Bank, user, **extra) -> dict:
     return {
         "bank": bank,
+        "can_edit": can_edit_bank(user, bank),
         "categories": bank.categories.with_question_counts(),
         "add_form": extra.pop("add_form", None) or CategoryForm(bank=bank),
         "failed": extra.pop("failed", None),
@@ -320,7 +372,7 @@ def _category_panel(bank: Bank, **extra) -> dict:
 def _category_reply(request: HttpRequest, bank: Bank, **extra) -> HttpResponse:
     """The category panel again (htmx), or back to the bank page with a message."""
     if request.htmx:
-        context = _category_panel(bank, **extra)
+        context = _category_panel(bank, request.user, **extra)
         return render(request, "training/bank_detail.html#category-panel", context)
     if extra.get("note"):
         messages.success(request, extra["note"])

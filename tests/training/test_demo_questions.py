@@ -6,10 +6,12 @@ import io
 import pytest
 
 from people import demo as people_demo
+from people.models import User
 from training import demo
 from training.demo_questions import BANKS
 from training.matching import matches_accepted
 from training.models import Bank, Question, QuestionKind, question_shape_errors
+from training.permissions import can_edit_bank, can_manage_bank
 
 MINIMUM_QUESTIONS = {"zh-hans": 44, "en": 22}
 CATEGORIES = {
@@ -122,3 +124,27 @@ def test_a_malformed_demo_question_stops_the_load(db, monkeypatch):
     with pytest.raises(ValueError, match=": correct: "):
         demo.load(io.StringIO())
     assert not Bank.objects.exists()
+
+
+def test_each_demo_trainer_edits_one_bank_or_both_and_reads_the_other(db):
+    load_demo()
+    load_demo()
+    banks = [
+        Bank.objects.get(name="客服技能题库"),
+        Bank.objects.get(name="Contact Center Basics"),
+    ]
+    editable = {
+        user.username: [can_edit_bank(user, bank) for bank in banks]
+        for user in User.objects.filter(
+            username__in=["trainer1", "trainer2", "trainer3", "manager"]
+        )
+    }
+    assert editable == {
+        "trainer1": [True, True],
+        "trainer2": [False, True],
+        "trainer3": [True, False],
+        "manager": [True, True],
+    }
+    assert [bank.owner.username for bank in banks] == ["trainer1", "trainer2"]
+    manager = User.objects.get(username="manager")
+    assert all(can_manage_bank(manager, bank) for bank in banks)
