@@ -25,8 +25,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
-from openpyxl.xml.constants import IMAGE_NS
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, IMAGE_NS, SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
 
 # How many filled rows may stand above the header (a title, a note).
@@ -38,6 +39,11 @@ NUL = re.compile("\x00")  # the question bank checks for NUL alone
 PICTURES_FOLDER = "xl/media/"
 # Members of a workbook are inflated this much at a time, never whole.
 READ_PIECE_BYTES = 64 * 1024
+# More than any sheet the imports take holds (2000 questions of 14 texts,
+# 10000 CSAT rows of 5 cells); each costs openpyxl ~60 bytes besides its text.
+MAX_SHARED_STRINGS = 100_000
+STRING_ELEMENT = re.compile(rb"<(?:\w{1,16}:)?si[\s/>]")
+STRING_ELEMENT_LONGEST = 21
 
 
 class UnreadableFile(Exception):
@@ -223,9 +229,36 @@ def _check_archive(
                 _check_picture_size(info.file_size, max_picture_bytes)
     if sum(info.file_size for info in members) > max_unzipped_bytes:
         raise UnreadableFile(_("The workbook is too large to read."))
+    strings_path = _shared_strings_path(archive)
     for info in members:
-        for _piece in _pieces(archive, info, limit=info.file_size):
-            pass
+        pieces = _pieces(archive, info, limit=info.file_size)
+        if info.filename == strings_path:
+            # Each shared string costs openpyxl a Python object: a few MB of
+            # one-letter strings would take hundreds of MB and minutes.
+            if _count_strings(pieces) > MAX_SHARED_STRINGS:
+                raise UnreadableFile(_("The workbook is too large to read."))
+        else:
+            for _piece in pieces:
+                pass
+
+
+def _shared_strings_path(archive: zipfile.ZipFile) -> str | None:
+    """The part openpyxl reads the workbook's shared strings from, if any."""
+    info = archive.getinfo(ARC_CONTENT_TYPES)
+    types = b"".join(_pieces(archive, info, limit=info.file_size))
+    part = Manifest.from_tree(fromstring(types)).find(SHARED_STRINGS)
+    return part.PartName[1:] if part is not None else None
+
+
+def _count_strings(pieces) -> int:
+    """How many ``<si>`` elements the pieces hold, however they were cut."""
+    count, tail = 0, b""
+    for piece in pieces:
+        text = tail + piece
+        # A match ending inside the tail was counted with the piece before.
+        count += sum(1 for m in STRING_ELEMENT.finditer(text) if m.end() > len(tail))
+        tail = text[-STRING_ELEMENT_LONGEST:]
+    return count
 
 
 def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int):
