@@ -13,6 +13,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
+from config import body_limits  # noqa: E402
 from config.layer import claim_in_memory_layer, describe_layer  # noqa: E402
 from config.routing import build_application  # noqa: E402
 from contests import clock  # noqa: E402
@@ -53,6 +54,8 @@ class _FormattedIfLogged:
 autobahn_protocol.pformat = _FormattedIfLogged
 
 logging.getLogger("servicestar").info("Channel layer: %s", describe_layer())
+# Before daphne serves: it builds its request objects from the class this sets.
+body_limits.install()
 claim_in_memory_layer()
 application = StartClocks(build_application(django_asgi_app))
 

@@ -296,7 +296,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Upload limits (docs/operations.md states them to users).
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_PIXELS = 40_000_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Request bodies: refused past these while daphne receives them
+# (config/body_limits.py), and again by Django when no daphne is in front.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+UPLOAD_BODY_MAX_BYTES = 6 * 1024 * 1024  # a 5 MB file and the form around it
+UPLOAD_VIEWS = frozenset(
+    {
+        "people:profile",  # photo
+        "training:question_create",  # question picture
+        "training:question_edit",
+        "training:bank_import",  # .xlsx with pictures
+        "leaderboard:csat",  # CSAT .xlsx
+    }
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Live quizzes: a running quiz nobody has moved on for this long is ended by

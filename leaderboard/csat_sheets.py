@@ -27,8 +27,8 @@ from training.sheets import Column, Table, read_table
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # A 5 MB .xlsx can inflate a hundredfold; 10000 rows of five cells stay far
-# below this.
-MAX_UNZIPPED_XML_BYTES = 40 * 1024 * 1024
+# below this. Every member of the archive counts, pictures too.
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 
 COLUMNS = [
     Column(
@@ -58,7 +58,7 @@ def read_sheet(data: bytes) -> Table:
         cell_text=cell_text,
         max_bytes=MAX_FILE_BYTES,
         max_rows=MAX_ROWS,
-        max_unzipped_bytes=MAX_UNZIPPED_XML_BYTES,
+        max_unzipped_bytes=MAX_UNZIPPED_BYTES,
         too_many_rows=_("The file has more than %(limit)s rows: import it in parts.")
         % {"limit": MAX_ROWS},
     )

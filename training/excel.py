@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
+from people.images import ALLOWED_FORMATS
 from training.models import Question, QuestionKind
 from training.sheet_columns import (
     COLUMNS,
@@ -274,7 +275,10 @@ def _write_row(sheet: Worksheet, cells: dict[str, str]) -> int:
 
 def _place_picture(sheet: Worksheet, row: int, question: Question) -> None:
     try:
-        with question.image.open("rb") as stored, Image.open(stored) as picture:
+        with (
+            question.image.open("rb") as stored,
+            Image.open(stored, formats=ALLOWED_FORMATS) as picture,
+        ):
             # Excel cannot show WebP: hand it a JPEG.
             jpeg = io.BytesIO()
             picture.convert("RGB").save(jpeg, "JPEG", quality=90)

@@ -21,8 +21,14 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, IMAGE_NS, SHARED_STRINGS
+from openpyxl.xml.functions import fromstring
 
 # How many filled rows may stand above the header (a title, a note).
 HEADER_SEARCH_ROWS = 5
@@ -31,6 +37,13 @@ HEADER_SEARCH_ROWS = 5
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUL = re.compile("\x00")  # the question bank checks for NUL alone
 PICTURES_FOLDER = "xl/media/"
+# Members of a workbook are inflated this much at a time, never whole.
+READ_PIECE_BYTES = 64 * 1024
+# More than any sheet the imports take holds (2000 questions of 14 texts,
+# 10000 CSAT rows of 5 cells); each costs openpyxl ~60 bytes besides its text.
+MAX_SHARED_STRINGS = 100_000
+STRING_ELEMENT = re.compile(rb"<(?:\w{1,16}:)?si[\s/>]")
+STRING_ELEMENT_LONGEST = 21
 
 
 class UnreadableFile(Exception):
@@ -92,7 +105,7 @@ def read_table(
     max_rows: int,
     max_unzipped_bytes: int,
     too_many_rows: str,
-    pictures: bool = False,
+    max_picture_bytes: int | None = None,
     not_text: re.Pattern[str] = CONTROL_CHARACTERS,
     missing_in_first_row: bool = False,
 ) -> Table:
@@ -100,9 +113,9 @@ def read_table(
 
     ``cell_text`` reads a header cell as text; ``too_many_rows`` is the message
     for more than ``max_rows`` rows under the header. The last three say where
-    the two imports differ. With ``pictures`` the pictures are read too and
-    are not counted in ``max_unzipped_bytes`` (they do not compress); without,
-    they count like the rest. A CSV file in which ``not_text`` finds a
+    the two imports differ. Every member of an .xlsx archive, pictures too,
+    counts in ``max_unzipped_bytes``; with ``max_picture_bytes`` the pictures
+    are read too, each at most that large. A CSV file in which ``not_text`` finds a
     character is not a spreadsheet. When no row names the required columns,
     the missing ones are those of the row that came closest or, with
     ``missing_in_first_row``, of the first filled row.
@@ -120,7 +133,7 @@ def read_table(
             data,
             stop_after=stop_after,
             max_unzipped_bytes=max_unzipped_bytes,
-            pictures=pictures,
+            max_picture_bytes=max_picture_bytes,
         )
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(
@@ -158,32 +171,38 @@ def read_table(
 
 
 def _xlsx_rows(
-    data: bytes, *, stop_after: int, max_unzipped_bytes: int, pictures: bool
+    data: bytes,
+    *,
+    stop_after: int,
+    max_unzipped_bytes: int,
+    max_picture_bytes: int | None,
 ) -> tuple[list[tuple[int, list]], dict[int, list[bytes]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-        in_pictures = [info.filename.startswith(PICTURES_FOLDER) for info in members]
-        unzipped = sum(
-            info.file_size
-            for info, is_picture in zip(members, in_pictures, strict=True)
-            if not (pictures and is_picture)
-        )
-        if unzipped > max_unzipped_bytes:
-            raise UnreadableFile(_("The workbook is too large to read."))
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel features it skips (styles, extensions).
-            warnings.simplefilter("ignore")
-            # Read-only mode streams the cells, so a stray cell a million rows
-            # down costs a loop, not a million rows in memory.
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # some writers record wrong ones
-                rows = _filled_rows(sheet.iter_rows(values_only=True), stop_after)
-            finally:
-                book.close()
-            found = _pictures_by_row(data) if pictures and any(in_pictures) else {}
+            _check_archive(
+                archive,
+                max_unzipped_bytes=max_unzipped_bytes,
+                max_picture_bytes=max_picture_bytes,
+            )
+            with warnings.catch_warnings():
+                # openpyxl warns about Excel features it skips (styles, extensions).
+                warnings.simplefilter("ignore")
+                # Read-only mode streams the cells, so a stray cell a million
+                # rows down costs a loop, not a million rows in memory.
+                book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                try:
+                    sheet = book.worksheets[0]
+                    sheet.reset_dimensions()  # some writers record wrong ones
+                    rows = _filled_rows(sheet.iter_rows(values_only=True), stop_after)
+                    found = (
+                        {}
+                        if max_picture_bytes is None
+                        else _pictures_by_row(
+                            archive, sheet._worksheet_path, max_picture_bytes
+                        )
+                    )
+                finally:
+                    book.close()
     except UnreadableFile:
         raise
     except Exception:
@@ -193,17 +212,118 @@ def _xlsx_rows(
     return rows, found
 
 
-def _pictures_by_row(data: bytes) -> dict[int, list[bytes]]:
-    """The pictures floating over the first sheet, by the row of their top edge."""
-    book = load_workbook(io.BytesIO(data), data_only=True)
+def _check_archive(
+    archive: zipfile.ZipFile, *, max_unzipped_bytes: int, max_picture_bytes: int | None
+) -> None:
+    """Refuse a zip bomb before anything inflates it.
+
+    Every member counts, pictures too: their declared sizes first, then each
+    member is inflated a piece at a time and refused the moment it gives more
+    than it declared (headers can lie, and a whole-member read would inflate
+    all of it at once). What openpyxl reads afterwards is what was counted.
+    """
+    members = archive.infolist()
+    if max_picture_bytes is not None:
+        for info in members:
+            if info.filename.startswith(PICTURES_FOLDER):
+                _check_picture_size(info.file_size, max_picture_bytes)
+    if sum(info.file_size for info in members) > max_unzipped_bytes:
+        raise UnreadableFile(_("The workbook is too large to read."))
+    strings_path = _shared_strings_path(archive)
+    for info in members:
+        pieces = _pieces(archive, info, limit=info.file_size)
+        if info.filename == strings_path:
+            # Each shared string costs openpyxl a Python object: a few MB of
+            # one-letter strings would take hundreds of MB and minutes.
+            if _count_strings(pieces) > MAX_SHARED_STRINGS:
+                raise UnreadableFile(_("The workbook is too large to read."))
+        else:
+            for _piece in pieces:
+                pass
+
+
+def _shared_strings_path(archive: zipfile.ZipFile) -> str | None:
+    """The part openpyxl reads the workbook's shared strings from, if any."""
+    info = archive.getinfo(ARC_CONTENT_TYPES)
+    types = b"".join(_pieces(archive, info, limit=info.file_size))
+    part = Manifest.from_tree(fromstring(types)).find(SHARED_STRINGS)
+    return part.PartName[1:] if part is not None else None
+
+
+def _count_strings(pieces) -> int:
+    """How many ``<si>`` elements the pieces hold, however they were cut."""
+    count, tail = 0, b""
+    for piece in pieces:
+        text = tail + piece
+        # A match ending inside the tail was counted with the piece before.
+        count += sum(1 for m in STRING_ELEMENT.finditer(text) if m.end() > len(tail))
+        tail = text[-STRING_ELEMENT_LONGEST:]
+    return count
+
+
+def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int):
+    """A member's bytes, a small piece at a time, refused past ``limit``."""
+    produced = 0
+    with archive.open(info) as member:
+        while piece := member.read(READ_PIECE_BYTES):
+            produced += len(piece)
+            if produced > limit:
+                raise UnreadableFile(_not_a_spreadsheet())
+            yield piece
+    if produced != info.file_size:
+        raise UnreadableFile(_not_a_spreadsheet())
+
+
+def _check_picture_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise UnreadableFile(
+            _("A picture in the file is larger than %(limit)s. Make it smaller.")
+            % {"limit": filesizeformat(limit)}
+        )
+
+
+def _pictures_by_row(
+    archive: zipfile.ZipFile, sheet_path: str, max_picture_bytes: int
+) -> dict[int, list[bytes]]:
+    """The pictures floating over a sheet, by the row of their top edge.
+
+    Read from the sheet's drawings directly: a full openpyxl load would hold
+    every cell in memory and decode every picture with every Pillow parser.
+    """
     pictures: dict[int, list[bytes]] = {}
-    for picture in book.worksheets[0]._images:
-        start = getattr(picture.anchor, "_from", None)
-        if start is None:  # anchored to the page, not to a cell
+    names = set(archive.namelist())
+    drawings = _related_by_id(archive, names, sheet_path, SpreadsheetDrawing._rel_type)
+    for drawing_path in drawings.values():
+        try:
+            drawing = SpreadsheetDrawing.from_tree(
+                fromstring(archive.read(drawing_path))
+            )
+        except TypeError:  # shapes openpyxl cannot read hold no pictures
             continue
-        picture.ref.seek(0)
-        pictures.setdefault(start.row + 1, []).append(picture.ref.read())
+        images = _related_by_id(archive, names, drawing_path, IMAGE_NS)
+        for blip in drawing._blip_rels:
+            start = getattr(blip.anchor, "_from", None)
+            if start is None or blip.embed not in images:
+                continue  # anchored to the page, or not a picture in the file
+            info = archive.getinfo(images[blip.embed])
+            _check_picture_size(info.file_size, max_picture_bytes)
+            picture = b"".join(_pieces(archive, info, limit=max_picture_bytes))
+            pictures.setdefault(start.row + 1, []).append(picture)
     return pictures
+
+
+def _related_by_id(
+    archive: zipfile.ZipFile, names: set[str], path: str, rel_type: str
+) -> dict[str, str]:
+    """The parts ``path`` refers to with relationships of ``rel_type``, by id."""
+    rels_path = get_rels_path(path)
+    if rels_path not in names:
+        return {}
+    return {
+        rel.id: rel.target
+        for rel in get_dependents(archive, rels_path).find(rel_type)
+        if rel.target in names
+    }
 
 
 def _csv_rows(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from training.sheet_columns import COLUMNS, REQUIRED, QuestionRow, parse_row
@@ -20,8 +21,8 @@ from training.sheets import NUL, RowProblem, UnreadableFile, read_table
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 2000
 # A 5 MB .xlsx can inflate a hundredfold; the sheet XML of 2000 long questions
-# stays far below this (pictures are counted apart: they do not compress).
-MAX_UNZIPPED_XML_BYTES = 40 * 1024 * 1024
+# and their pictures (which do not compress) stay far below this.
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -44,12 +45,13 @@ def read_questions(data: bytes) -> Reading:
         cell_text=_cell_text,
         max_bytes=MAX_FILE_BYTES,
         max_rows=MAX_QUESTIONS,
-        max_unzipped_bytes=MAX_UNZIPPED_XML_BYTES,
+        max_unzipped_bytes=MAX_UNZIPPED_BYTES,
         too_many_rows=_(
             "The file has more than %(limit)s questions: import it in parts."
         )
         % {"limit": MAX_QUESTIONS},
-        pictures=True,
+        # Each is re-encoded later under the same limit as any uploaded image.
+        max_picture_bytes=settings.AVATAR_MAX_BYTES,
         not_text=NUL,
         missing_in_first_row=True,
     )

@@ -47,7 +47,7 @@ def test_a_text_file_named_like_an_image_is_refused(client, agent):
     client.force_login(agent)
     response = upload(client, SimpleUploadedFile("me.png", b"<svg onload=alert(1)>"))
     assert response.status_code == 200
-    assert "This file is not an image we can read." in response.content.decode()
+    assert "Please upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
     agent.refresh_from_db()
     assert not agent.avatar
 
@@ -56,6 +56,28 @@ def test_formats_outside_the_allow_list_are_refused(client, agent):
     client.force_login(agent)
     response = upload(client, image_file("BMP", name="me.bmp"))
     assert "Please upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF", "PPM"])
+def test_no_parser_outside_the_allow_list_reads_an_upload(
+    client, agent, monkeypatch, fmt
+):
+    Image.init()
+    tried = []
+    for name, (factory, accept) in list(Image.OPEN.items()):
+        if name not in {"JPEG", "PNG", "WEBP", "GIF"}:
+
+            def spy(prefix, name=name, accept=accept):
+                tried.append(name)
+                return accept(prefix) if accept else True
+
+            monkeypatch.setitem(Image.OPEN, name, (factory, spy))
+    client.force_login(agent)
+    response = upload(client, image_file(fmt, name="me.img"))
+    assert "Please upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
+    assert tried == []
+    agent.refresh_from_db()
+    assert not agent.avatar
 
 
 def test_oversized_files_are_refused_with_the_limit(client, agent, settings):

@@ -307,7 +307,7 @@ def test_an_uploaded_picture_is_re_encoded_and_can_be_removed(
     data = form_data(question.category, option_a="甲", option_b="乙", correct="A")
     data["image"] = SimpleUploadedFile("notes.png", b"<svg onload=alert(1)>")
     refused = post(client, "training:question_edit", question.pk, data=data)
-    assert "This file is not an image we can read." in field_block(
+    assert "Please upload a JPEG, PNG, WebP or GIF image." in field_block(
         refused.content.decode(), "image"
     )
     data = form_data(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -14,6 +15,7 @@ from PIL import Image
 
 from training import excel, services
 from training.models import Bank, Category, Question
+from training.sheets import MAX_SHARED_STRINGS, _count_strings
 from training.spreadsheets import UnreadableFile, read_questions
 
 HEADER = ["分类", "题型", "题目", "选项A", "选项B", "选项C", "答案", "解析", "语言"]
@@ -164,6 +166,86 @@ def test_a_picture_belongs_to_the_row_it_floats_over():
     with Image.open(with_picture.image) as stored:
         assert stored.format == "WEBP"
         assert stored.size == (1024, 768)  # re-encoded within the question box
+
+
+def with_zeros(data: bytes, name: str, size: int, declared: int | None = None):
+    """The workbook with member ``name`` replaced by ``size`` zero bytes,
+    deflated; its central directory may declare ``declared`` instead."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+                continue
+            with target.open(name, "w") as member:
+                for _ in range(size // 2**20):
+                    member.write(bytes(2**20))
+    data = bytearray(out.getvalue())
+    if declared is not None:
+        entry = data.index(b"PK\x01\x02")
+        while data[entry + 46 : entry + 46 + len(name)] != name.encode():
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        data[entry + 24 : entry + 28] = declared.to_bytes(4, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason"),
+    [
+        (None, "A picture in the file is larger than 5.0\xa0MB"),
+        (2000, "This file is not a spreadsheet we can read"),
+    ],
+    ids=["picture-bomb", "lying-header"],
+)
+def test_a_picture_that_inflates_to_300_mb_is_refused_before_it_is_inflated(
+    declared, reason
+):
+    rows = [["分类", "题型", "题目", "答案", "图片"], ["c", "判断", "看图", "对", None]]
+    bomb = with_zeros(
+        xlsx(rows, [("E2", (10, 10))]), "xl/media/image1.png", 300 * 2**20, declared
+    )
+    assert len(bomb) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile, match=reason):
+            read_questions(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 2**20
+
+
+def with_shared_strings(data: bytes, count: int) -> bytes:
+    """The workbook with ``count`` short shared strings added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    part = b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s"/>' % (
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    )
+    strings = b"".join(b"<si><t>%x</t></si>" % n for n in range(count))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                member = member.replace(b"</Types>", part + b"</Types>")
+            target.writestr(info, member)
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + strings + b"</sst>")
+    return out.getvalue()
+
+
+def test_a_workbook_of_a_million_tiny_texts_is_refused_before_openpyxl_reads_it():
+    # Each costs openpyxl an object: 2 million took ~260 MB and minutes.
+    rows = [["分类", "题型", "题目", "答案"], ["c", "判断", "题", "对"]]
+    with pytest.raises(UnreadableFile, match="too large to read"):
+        read_questions(with_shared_strings(xlsx(rows), MAX_SHARED_STRINGS + 1))
+
+
+def test_shared_strings_are_counted_wherever_the_pieces_are_cut():
+    xml = b"<sst>" + b"<si><t>a</t></si><x:si>b</x:si><si/><sign/>" * 50 + b"</sst>"
+    for size in (1, 2, 3, 5, 64):
+        pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
+        assert _count_strings(pieces) == 150
 
 
 def test_export_then_import_into_an_empty_bank_gives_the_same_questions(bank, trainer):
