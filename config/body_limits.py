@@ -126,7 +126,9 @@ def is_upload_path(target: bytes) -> bool:
     if match.view_name in settings.UPLOAD_VIEWS:
         return True
     # The admin edits every model with a picture; it is staff-only.
-    return match.namespace == "admin" and match.url_name.endswith(("_add", "_change"))
+    return match.namespace == "admin" and (match.url_name or "").endswith(
+        ("_add", "_change")
+    )
 
 
 def versions_changed() -> list[str]:

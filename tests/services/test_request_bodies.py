@@ -147,3 +147,16 @@ def test_the_internals_the_cap_leans_on_are_still_there():
     for package, checked in body_limits.CHECKED_VERSIONS.items():
         assert pins[package] == checked
     assert body_limits.versions_changed() == []
+
+
+@pytest.mark.parametrize(
+    ("target", "upload"),
+    [
+        (b"/admin/people/user/1/change/", True),
+        (b"/admin/no/such/page/", False),  # the admin's catch-all has no name
+        (b"/login/?next=/admin/", False),
+        (b"/\xff/", False),
+    ],
+)
+def test_upload_routes_are_told_apart_from_any_target(target, upload):
+    assert body_limits.is_upload_path(target) is upload
