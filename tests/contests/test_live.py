@@ -18,6 +18,7 @@ from contests import clock
 from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
+from people import hub
 from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -356,4 +357,24 @@ async def test_the_hosts_player_list_follows_the_quiz_from_lobby_to_end(
     assert 'data-status="finished"' in ended
     assert "chip-remove" not in ended.split('id="console-players"')[-1]
     for socket in (host, player):
+        await socket.disconnect()
+
+
+async def test_a_player_whose_consumer_crashed_is_no_longer_fed_by_the_hub(
+    quiz, trainer, players
+):
+    """A consumer that dies of an exception gets no disconnect: the hub kept
+    it as a member and wrote every later frame to it."""
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    channel = await sync_to_async(
+        lambda: quiz.participants.get(pk=players[0].pk).channel_name
+    )()
+    await get_channel_layer().send(channel, {"type": "quiz.console", "html": {}})
+    with pytest.raises(KeyError):
+        await player.receive_output()
+
+    members = hub._existing_hub().members[quiz.group()]
+    assert channel not in {consumer.channel_name for consumer in members}
+    assert len(members) == len(others)
+    for socket in (host, *others):
         await socket.disconnect()
