@@ -138,6 +138,10 @@ async def test_players_cannot_run_the_quiz(quiz, trainer, players):
         '{"action": "dance"}',
         "x" * 5000,
         '{"action": "answer"}',
+        "[" * 1000 + "]" * 1000,  # under the size limit, too deep to parse
+        '{"action": ["start"]}',  # unhashable where a name belongs
+        '{"action": {"start": 1}}',
+        '{"action": "answer", "position": 1e999, "choice": "0"}',
     ],
 )
 async def test_bad_messages_get_an_error_frame_and_the_connection_lives_on(
