@@ -226,6 +226,13 @@ class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
             )
         await self.send(text_data=html)
 
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        # A frame rendered from text stored before messages were checked (a
+        # lone surrogate) would kill the socket in daphne's encoder.
+        if text_data is not None:
+            text_data = hub.sendable(text_data)
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
     async def send_notice(self, message: str) -> None:
         with translation.override(self.language):
             await self.send(text_data=stage.notice(message))

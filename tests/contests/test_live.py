@@ -382,3 +382,23 @@ async def test_a_player_whose_consumer_crashed_is_no_longer_fed_by_the_hub(
     assert len(members) == len(others)
     for socket in (host, *others):
         await socket.disconnect()
+
+
+async def test_a_console_frame_utf8_cannot_carry_reaches_the_host_repaired(
+    quiz, trainer, players
+):
+    """A typed answer stored before messages were checked (SQLite took a
+    lone surrogate) is shown on the console at the reveal: the frame must
+    still go out, or daphne's encoder kills the host's socket."""
+    host, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
+    assert ok
+    await host.receive_from()
+    channel = await sync_to_async(lambda: quiz.host_group())()
+    html = {"en": "<p>王\ud800</p>", "zh-hans": "<p>王\ud800</p>"}
+    await get_channel_layer().group_send(
+        channel, {"type": "quiz.console", "html": html}
+    )
+    assert await host.receive_from() == "<p>王?</p>"
+    await send(host, action="sync")
+    assert 'id="console-stage"' in await host.receive_from()
+    await host.disconnect()
