@@ -29,6 +29,13 @@ Use ``publish`` for frames that are the same for everyone in the group (a
 quiz's stage for its players). ``publish_each`` carries a personal payload per
 member (a quiz's results at a reveal) in the same single message per process;
 each member's consumer renders its own in its language (``personal_text``).
+
+One hub serves every quiz in the process, so its failures are kept small: a
+member that cannot be written to is logged and dropped, the others still get
+the frame; a message that cannot be delivered is logged, the next one is; a
+frame UTF-8 cannot carry goes out with the character replaced; the delivery
+task, should it die anyway, is logged and started again; and a consumer that
+ends in any way, a crash included, leaves every group (``Membership``).
 """
 
 from __future__ import annotations
