@@ -19,6 +19,7 @@ from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
 from people import hub
+from people.live import uses_in_memory_layer
 from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -390,6 +391,11 @@ async def test_a_console_frame_utf8_cannot_carry_reaches_the_host_repaired(
     """A typed answer stored before messages were checked (SQLite took a
     lone surrogate) is shown on the console at the reveal: the frame must
     still go out, or daphne's encoder kills the host's socket."""
+    if not uses_in_memory_layer():
+        pytest.skip(
+            "only SQLite stores a lone surrogate, and only beside the "
+            "in-memory layer (Redis's msgpack cannot carry one)"
+        )
     host, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
     assert ok
     await host.receive_from()
