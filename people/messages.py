@@ -53,12 +53,17 @@ def read(text_data, bytes_data, *, max_bytes: int, fields: dict) -> dict:
     if size > max_bytes:
         raise Refused(_("That message is too long."))
     try:
-        message = json.loads(text_data, parse_constant=_not_a_number)
+        message = _decoder.decode(text_data)
     except (ValueError, RecursionError):  # RecursionError: nested very deep
         raise Refused(NOT_JSON) from None
     if not isinstance(message, dict):
         raise Refused(NOT_JSON)
-    _check_values(message)
+    # Walked only when it may matter, so a usual answer skips it: a NUL or
+    # a lone surrogate in a string needs a \u escape (the text itself is
+    # encodable, and raw control characters are not JSON), and the depth
+    # cannot pass the number of brackets.
+    if "\\u" in text_data or (text_data.count("{") + text_data.count("[") > MAX_DEPTH):
+        _check_values(message)
     for name, expected in fields.items():
         if name in message and not _fits(message[name], expected):
             raise Refused(_("That message has a field of the wrong type."))
@@ -83,9 +88,19 @@ def _not_a_number(constant: str):
     raise ValueError(constant)  # NaN, Infinity: not JSON, whatever Python says
 
 
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):  # 1e999 parses as infinity
+        raise ValueError(number)
+    return value
+
+
+_decoder = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
+
+
 def _check_values(message: dict) -> None:
-    """Depth, strings and numbers, walked without recursion (so a message
-    nested as deep as the parser allows cannot exhaust the stack here)."""
+    """Depth and strings, walked without recursion (so a message nested as
+    deep as the parser allows cannot exhaust the stack here)."""
     waiting = [(message, 1)]
     while waiting:
         value, depth = waiting.pop()
@@ -99,8 +114,6 @@ def _check_values(message: dict) -> None:
             waiting.extend((item, depth + 1) for item in value)
         elif isinstance(value, str):
             _check_text(value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise Refused(NOT_JSON)  # 1e999 parses as infinity
 
 
 def storable(text: str) -> bool:
