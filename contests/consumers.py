@@ -9,7 +9,7 @@ used.
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import time
 
 from channels.db import database_sync_to_async
@@ -23,6 +23,9 @@ from contests.models import Quiz
 from people import hub, sessions
 from people.batching import Batches
 from people.live import LeanDispatch, scope_language
+from people.messages import ListOf, Refused, as_index, read
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 2048
 # Per connection: bursts of up to 20 messages, 5 a second sustained. A person
@@ -45,9 +48,18 @@ HOST_ACTIONS = {
     "resume": running.resume_quiz,
     "end": running.end_quiz,
 }
+# The fields this socket reads, and what each must be when present
+# (docs/protocol.md). Positions and ids come as numbers or strings of digits.
+FIELDS = {
+    "action": str,
+    "position": (int, str),
+    "choice": (int, str, ListOf((int, str))),
+    "text": str,
+    "participant": (int, str),
+}
 
 
-class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
+class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
     role = ""
     participant_id = None
     quiz_id = None
@@ -131,35 +143,40 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
             await self.handle(text_data, bytes_data, received_at)
 
     async def handle(self, text_data, bytes_data, received_at) -> None:
-        message, problem = parse(text_data, bytes_data)
-        if problem:
-            await self.send_notice(problem)
-            return
-        action = message.get("action")
         try:
-            if action == "sync":
-                await self.send_snapshot()
-            elif self.role == "player" and action == "answer":
-                await self.answer(message, received_at)
-            elif self.role == "host" and action in HOST_ACTIONS:
-                await self.host_action(action)
-            elif self.role == "host" and action == "close":
-                await self.close_question()
-            elif self.role == "host" and action == "remove":
-                await self.remove(message)
-            elif action in HOST_ACTIONS or action in ("close", "remove"):
-                raise QuizError(_("Only the quiz's host can do that."), "not_host")
-            else:
-                raise QuizError(_("Unknown action."), "unknown")
-        except QuizError as refused:
+            message = read(
+                text_data, bytes_data, max_bytes=MAX_MESSAGE_BYTES, fields=FIELDS
+            )
+            await self.act(message, received_at)
+        except (Refused, QuizError) as refused:
             await self.send_notice(refused.message)
+        except Exception:
+            # A message must never close the socket (1011) nor reach the
+            # others: the sender hears that it failed, the log has the rest.
+            logger.exception("quiz %s: could not handle a message", self.quiz_id)
+            await self.send_notice(_("The server could not handle that message."))
+
+    async def act(self, message: dict, received_at) -> None:
+        action = message.get("action")
+        if action == "sync":
+            await self.send_snapshot()
+        elif self.role == "player" and action == "answer":
+            await self.answer(message, received_at)
+        elif self.role == "host" and action in HOST_ACTIONS:
+            await self.host_action(action)
+        elif self.role == "host" and action == "close":
+            await self.close_question()
+        elif self.role == "host" and action == "remove":
+            await self.remove(message)
+        elif action in HOST_ACTIONS or action in ("close", "remove"):
+            raise QuizError(_("Only the quiz's host can do that."), "not_host")
+        else:
+            raise QuizError(_("Unknown action."), "unknown")
 
     async def answer(self, message: dict, received_at) -> None:
-        position = message.get("position")
-        try:
-            position = int(position)
-        except (TypeError, ValueError):
-            raise QuizError(_("This question is not open."), "not_open") from None
+        position = as_index(message.get("position"))
+        if position is None:
+            raise QuizError(_("This question is not open."), "not_open")
         choice = message.get("text") if "text" in message else message.get("choice")
         submission = running.Submission(
             user_id=self.user.pk,
@@ -188,12 +205,9 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
         )
 
     async def remove(self, message: dict) -> None:
-        try:
-            participant_id = int(message.get("participant"))
-        except (TypeError, ValueError):
-            raise QuizError(
-                _("That player is not in this quiz."), "not_found"
-            ) from None
+        participant_id = as_index(message.get("participant"))
+        if participant_id is None:
+            raise QuizError(_("That player is not in this quiz."), "not_found")
         await database_sync_to_async(services.remove_participant)(
             quiz_id=self.quiz_id, participant_id=participant_id, by=self.user
         )
@@ -211,6 +225,13 @@ class QuizConsumer(LeanDispatch, AsyncWebsocketConsumer):
                 language=self.language,
             )
         await self.send(text_data=html)
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        # A frame rendered from text stored before messages were checked (a
+        # lone surrogate) would kill the socket in daphne's encoder.
+        if text_data is not None:
+            text_data = hub.sendable(text_data)
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def send_notice(self, message: str) -> None:
         with translation.override(self.language):
@@ -305,18 +326,3 @@ class TokenBucket:
             return False
         self.tokens -= 1
         return True
-
-
-def parse(text_data, bytes_data) -> tuple[dict, str]:
-    """(message, "") or ({}, what is wrong with it, for the sender)."""
-    if bytes_data is not None or text_data is None:
-        return {}, _("Send text messages only.")
-    if len(text_data.encode()) > MAX_MESSAGE_BYTES:
-        return {}, _("That message is too long.")
-    try:
-        message = json.loads(text_data)
-    except ValueError:
-        return {}, _("That message is not valid JSON.")
-    if not isinstance(message, dict):
-        return {}, _("That message is not valid JSON.")
-    return message, ""

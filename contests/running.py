@@ -21,6 +21,7 @@ from contests.models import Answer, Participant, Phase, Quiz, QuizQuestion, Quiz
 from contests.scoring import answer_points, is_correct, streak_bonus
 from contests.signals import quiz_finished
 from contests.stage import answer_labels
+from people.messages import storable
 from training.models import QuestionKind
 
 MAX_TEXT_ANSWER = 200
@@ -466,6 +467,8 @@ def clean_choice(question: QuizQuestion, choice) -> list[int] | str:
     if question.kind == QuestionKind.TEXT:
         if not isinstance(choice, str) or not choice.strip():
             raise invalid
+        if not storable(choice):  # PostgreSQL refuses NUL in text
+            raise invalid
         if len(choice) > MAX_TEXT_ANSWER:
             raise QuizError(
                 _("Answers are at most %(n)d characters.") % {"n": MAX_TEXT_ANSWER},
@@ -479,7 +482,7 @@ def clean_choice(question: QuizQuestion, choice) -> list[int] | str:
         raise invalid
     try:
         indexes = sorted({int(c) for c in choice})
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
         raise invalid from None
     if any(i < 0 or i >= width for i in indexes):
         raise invalid

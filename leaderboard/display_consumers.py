@@ -27,12 +27,14 @@ from contests.broadcast import audience_group
 from contests.models import Quiz
 from contests.stage import audience_snapshot
 from leaderboard import boards, displays, live
+from people.messages import Refused, read
 
 # Private-use close codes (docs/protocol.md).
 CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
 CLOSE_FORBIDDEN = 4403  # a token for another display
 CLOSE_REVOKED = 4410  # a manager revoked the display: the TV stops
 MAX_MESSAGE_BYTES = 256
+FIELDS = {"type": str}
 REVOKED_TEMPLATE = "leaderboard/_display_revoked.html"
 
 
@@ -116,17 +118,15 @@ class DisplayConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         """A ping (the TV's heartbeat) gets a pong; anything else is ignored."""
-        if (
-            self.display_id is None
-            or not text_data
-            or len(text_data) > MAX_MESSAGE_BYTES
-        ):
+        if self.display_id is None:
             return
         try:
-            message = json.loads(text_data)
-        except ValueError:
-            return
-        if not isinstance(message, dict) or message.get("type") != "ping":
+            message = read(
+                text_data, bytes_data, max_bytes=MAX_MESSAGE_BYTES, fields=FIELDS
+            )
+        except Refused:
+            return  # a TV sends nothing else; whatever it is, it changes nothing
+        if message.get("type") != "ping":
             return
         if time.monotonic() - self.last_touch >= displays.HEARTBEAT_EVERY_S:
             self.last_touch = time.monotonic()

@@ -7,24 +7,31 @@ database. A ``Batches`` keeps, per key (a quiz), what arrives while the batch
 before it is being done, then hands all of it to one call of the work
 function on the database thread. Nobody waits on a timer: an item arriving at
 a quiet moment is done at once, alone. Each caller gets its own result only
-after the whole batch is done (for a write: committed).
+after the whole batch is done (for a write: committed). A batch whose work
+fails (one item the database refuses rolls the whole transaction back) is
+done again one item at a time, so the failure reaches only the caller whose
+item caused it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Hashable
 from weakref import WeakKeyDictionary
 
 from channels.db import database_sync_to_async
+
+logger = logging.getLogger(__name__)
 
 
 class Batches:
     """``await batches.submit(key, item)`` runs ``work(key, [item, …])`` on the
     database thread with whatever else is waiting for ``key`` (at most
     ``max_batch`` items a call) and returns this item's entry of the list the
-    work returned. An exception from the work reaches every caller of its
-    batch."""
+    work returned. When the work raises for a batch of several, each item is
+    done again alone (the work must be one transaction, so the failed batch
+    left nothing behind) and an exception reaches only its own caller."""
 
     def __init__(self, work: Callable[[Hashable, list], list], max_batch: int):
         self.work = database_sync_to_async(work)
@@ -50,18 +57,36 @@ class Batches:
                 batch = waiting[: self.max_batch]
                 state.items[key] = waiting[self.max_batch :]
                 try:
-                    results = await self.work(key, [item for item, _future in batch])
-                except Exception as error:  # each caller hears of it
-                    for _item, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                else:
-                    for (_item, future), result in zip(batch, results, strict=True):
-                        if not future.done():
-                            future.set_result(result)
+                    await self._do(key, batch)
+                except Exception as error:
+                    if len(batch) == 1:
+                        _fail(batch[0][1], error)
+                        continue
+                    logger.warning(
+                        "a batch of %d failed; each is done alone",
+                        len(batch),
+                        exc_info=True,
+                    )
+                    for one in batch:
+                        try:
+                            await self._do(key, [one])
+                        except Exception as alone:
+                            _fail(one[1], alone)
         finally:
             state.items.pop(key, None)
             state.workers.pop(key, None)
+
+    async def _do(self, key: Hashable, batch: list) -> None:
+        """The work for ``batch``, each caller getting its result."""
+        results = await self.work(key, [item for item, _future in batch])
+        for (_item, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
+def _fail(future: asyncio.Future, error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)
 
 
 class _Waiting:

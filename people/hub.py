@@ -29,11 +29,19 @@ Use ``publish`` for frames that are the same for everyone in the group (a
 quiz's stage for its players). ``publish_each`` carries a personal payload per
 member (a quiz's results at a reveal) in the same single message per process;
 each member's consumer renders its own in its language (``personal_text``).
+
+One hub serves every quiz in the process, so its failures are kept small: a
+member that cannot be written to is logged and dropped, the others still get
+the frame; a message that cannot be delivered is logged, the next one is; a
+frame UTF-8 cannot carry goes out with the character replaced; the delivery
+task, should it die anyway, is logged and started again; and a consumer that
+ends in any way, a crash included, leaves every group (``Membership``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -56,6 +64,10 @@ PERSONAL = "hub.personal"
 # other sockets through every so many.
 PERSONAL_BETWEEN_YIELDS = 50
 RENEW_GROUP_S = 3600
+# A delivery task that died (the channel layer failing, a bug) starts again
+# after this long: soon enough that players hardly notice, slow enough not to
+# spin while Redis is down.
+RESTART_AFTER_S = 1.0
 
 
 async def join(
@@ -82,6 +94,21 @@ def leave(group: str, consumer) -> None:
     hub = _existing_hub()
     if hub is not None:
         hub.leave(group, consumer)
+
+
+class Membership:
+    """A consumer mixin: however the consumer ends, the hub stops listing it.
+
+    A consumer that dies of an exception never gets its ``disconnect``, so
+    it would stay a member of its groups, written to at every broadcast."""
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            hub = _existing_hub()
+            if hub is not None:
+                hub.forget(self)
 
 
 async def publish(group: str, html: dict[str, str]) -> None:
@@ -130,7 +157,7 @@ class Hub:
             name = await self.layer.new_channel()
             self.channel_name = self.channel_name or name
         if self.task is None:
-            self.task = self.loop.create_task(self.run())
+            self.start()
         member = Member(language, writer or direct_writer(consumer), held)
         self.members.setdefault(group, {})[consumer] = member
         await self.enter(group)
@@ -160,8 +187,36 @@ class Hub:
             return
         member.held = False
         backlog, member.backlog = member.backlog, []
-        for text in backlog:
-            await _write(consumer, member.writer, text)
+        try:
+            for text in backlog:
+                await _write(consumer, member.writer, text)
+        except SocketGone:
+            self.forget(consumer)
+
+    def start(self) -> None:
+        self.task = self.loop.create_task(self.run())
+        self.task.add_done_callback(self.ended)
+
+    def ended(self, task: asyncio.Task) -> None:
+        """Supervises the delivery task: one that died is logged and, while
+        anybody is listening, started again (without it no member of any
+        group in this process would get another frame)."""
+        if task.cancelled():
+            return
+        logger.error("hub: the delivery task died", exc_info=task.exception())
+        if self.task is task:
+            self.task = None
+            self.loop.call_later(RESTART_AFTER_S, self.restart)
+
+    def restart(self) -> None:
+        if self.task is None and self.members:
+            logger.warning("hub: delivery task restarted")
+            self.start()
+
+    def forget(self, consumer) -> None:
+        """Drop ``consumer`` from every group (its socket is gone)."""
+        for group in [g for g, members in self.members.items() if consumer in members]:
+            self.leave(group, consumer)
 
     def leave(self, group: str, consumer) -> None:
         members = self.members.get(group, {})
@@ -180,19 +235,26 @@ class Hub:
     async def run(self) -> None:
         while True:
             message = await self.layer.receive(self.channel_name)
-            if message.get("type") == FRAME:
-                await self.deliver(message["group"], message["html"])
-            elif message.get("type") == PERSONAL:
-                await self.deliver_each(message["group"], json.loads(message["each"]))
+            try:
+                if message.get("type") == FRAME:
+                    await self.deliver(message["group"], message["html"])
+                elif message.get("type") == PERSONAL:
+                    each = json.loads(message["each"])
+                    await self.deliver_each(message["group"], each)
+            except Exception:
+                # One message that cannot be delivered must not stop the next.
+                logger.exception("hub: could not deliver to %s", message.get("group"))
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
-        frames = {}
+        texts, frames = {}, {}
         for consumer, member in list(self.members.get(group, {}).items()):
             language = member.language
-            if language not in frames and member.writer is not None:
-                frames[language] = prepare(html[language])
+            if language not in texts:
+                texts[language] = sendable(html[language])
+                if member.writer is not None:
+                    frames[language] = prepare(texts[language])
             await self.write(
-                group, consumer, member, html[language], frames.get(language)
+                group, consumer, member, texts[language], frames.get(language)
             )
 
     async def deliver_each(self, group: str, each: dict[str, object]) -> None:
@@ -202,7 +264,7 @@ class Hub:
             if payload is None:
                 continue
             try:
-                text = consumer.personal_text(payload)
+                text = sendable(consumer.personal_text(payload))
             except Exception:
                 logger.exception("hub: could not render a frame in %s", group)
                 continue
@@ -219,9 +281,29 @@ class Hub:
                 member.backlog.append(text)
             else:
                 await _write(consumer, member.writer, text, frame)
+        except SocketGone:
+            self.forget(consumer)
         except Exception:
-            # One broken socket must not cost the others their frame.
+            # One broken socket must not cost the others their frame; a
+            # socket that cannot be written to is not written to again.
             logger.exception("hub: could not write to a socket in %s", group)
+            self.forget(consumer)
+
+
+class SocketGone(Exception):
+    """The member's connection is closed or closing."""
+
+
+def sendable(text: str) -> str:
+    """``text`` as UTF-8 can carry it. A frame holding a lone surrogate
+    (stored before messages were checked at the door) would fail for every
+    member; with the surrogate replaced it reaches them all."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        logger.warning("hub: a frame held text UTF-8 cannot carry")
+        return text.encode(errors="replace").decode()
+    return text
 
 
 def prepare(text: str):
@@ -239,7 +321,8 @@ async def send(consumer, writer, text: str, *, shared: bool = False) -> None:
     ``writer`` (from ``direct_writer``) when it can, else through the
     consumer's ASGI ``send``. ``shared``: the same text goes to many sockets."""
     frame = prepare_shared(text) if shared and writer is not None else None
-    await _write(consumer, writer, text, frame)
+    with contextlib.suppress(SocketGone):  # closing: its disconnect follows
+        await _write(consumer, writer, text, frame)
 
 
 async def _write(consumer, writer, text: str, frame=None) -> None:
@@ -273,7 +356,7 @@ def direct_writer(consumer):
         if protocol.state != WebSocketProtocol.STATE_OPEN or protocol.send_queue:
             return False
         if transport.disconnecting or not transport.connected:
-            return True  # going away: nothing to write to
+            raise SocketGone  # going away: nothing to write to
         pending = transport._tempDataLen or len(transport.dataBuffer) > transport.offset
         if pending:
             protocol.sendPreparedMessage(prepared)  # behind what is queued
@@ -281,7 +364,7 @@ def direct_writer(consumer):
         frame = prepared.payloadHybi
         sent = transport.writeSomeData(frame)
         if not isinstance(sent, int):
-            return True  # the connection is lost; Twisted notices on its own
+            raise SocketGone  # the connection is lost; Twisted notices on its own
         if sent < len(frame):
             transport.write(frame[sent:])
         return True

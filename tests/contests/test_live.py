@@ -18,6 +18,8 @@ from contests import clock
 from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
+from people import hub
+from people.live import uses_in_memory_layer
 from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -137,6 +139,10 @@ async def test_players_cannot_run_the_quiz(quiz, trainer, players):
         '{"action": "dance"}',
         "x" * 5000,
         '{"action": "answer"}',
+        "[" * 1000 + "]" * 1000,  # under the size limit, too deep to parse
+        '{"action": ["start"]}',  # unhashable where a name belongs
+        '{"action": {"start": 1}}',
+        '{"action": "answer", "position": 1e999, "choice": "0"}',
     ],
 )
 async def test_bad_messages_get_an_error_frame_and_the_connection_lives_on(
@@ -357,3 +363,48 @@ async def test_the_hosts_player_list_follows_the_quiz_from_lobby_to_end(
     assert "chip-remove" not in ended.split('id="console-players"')[-1]
     for socket in (host, player):
         await socket.disconnect()
+
+
+async def test_a_player_whose_consumer_crashed_is_no_longer_fed_by_the_hub(
+    quiz, trainer, players
+):
+    """A consumer that dies of an exception gets no disconnect: the hub kept
+    it as a member and wrote every later frame to it."""
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    channel = await sync_to_async(
+        lambda: quiz.participants.get(pk=players[0].pk).channel_name
+    )()
+    await get_channel_layer().send(channel, {"type": "quiz.console", "html": {}})
+    with pytest.raises(KeyError):
+        await player.receive_output()
+
+    members = hub._existing_hub().members[quiz.group()]
+    assert channel not in {consumer.channel_name for consumer in members}
+    assert len(members) == len(others)
+    for socket in (host, *others):
+        await socket.disconnect()
+
+
+async def test_a_console_frame_utf8_cannot_carry_reaches_the_host_repaired(
+    quiz, trainer, players
+):
+    """A typed answer stored before messages were checked (SQLite took a
+    lone surrogate) is shown on the console at the reveal: the frame must
+    still go out, or daphne's encoder kills the host's socket."""
+    if not uses_in_memory_layer():
+        pytest.skip(
+            "only SQLite stores a lone surrogate, and only beside the "
+            "in-memory layer (Redis's msgpack cannot carry one)"
+        )
+    host, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
+    assert ok
+    await host.receive_from()
+    channel = await sync_to_async(lambda: quiz.host_group())()
+    html = {"en": "<p>王\ud800</p>", "zh-hans": "<p>王\ud800</p>"}
+    await get_channel_layer().group_send(
+        channel, {"type": "quiz.console", "html": html}
+    )
+    assert await host.receive_from() == "<p>王?</p>"
+    await send(host, action="sync")
+    assert 'id="console-stage"' in await host.receive_from()
+    await host.disconnect()

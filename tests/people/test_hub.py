@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from people import hub
+from people.live import uses_in_memory_layer
 
 pytestmark = pytest.mark.asyncio
 
@@ -18,6 +19,7 @@ class Screen:
     def __init__(self, broken: bool = False, name: str = ""):
         self.frames: list[str] = []
         self.broken = broken
+        self.attempts = 0
         self.channel_name = name or uuid.uuid4().hex
         self.language = "en"
 
@@ -25,6 +27,7 @@ class Screen:
         return f"<p>{self.language}: {payload['score']}</p>"
 
     async def base_send(self, message: dict) -> None:
+        self.attempts += 1
         if self.broken:
             raise ConnectionResetError("the phone went into a lift")
         self.frames.append(message["text"])
@@ -58,6 +61,11 @@ async def test_each_member_gets_its_language_once_and_a_broken_one_costs_nothing
     assert english.frames == ["<p>Question 1</p>"]
     assert left.frames == []
     assert "could not write to a socket" in caplog.text
+    # The broken socket is dropped: the next frame is not tried on it.
+    await hub.publish(group, {"zh-hans": "<p>第 2 题</p>", "en": "<p>Question 2</p>"})
+    await until(lambda: len(english.frames) == 2)
+    assert english.frames[-1] == "<p>Question 2</p>"
+    assert broken.attempts == 1
     for screen in (broken, chinese, english):
         hub.leave(group, screen)
 
@@ -90,3 +98,60 @@ async def test_personal_frames_reach_only_their_own_socket_and_wait_while_held()
     assert connecting.frames == ["<p>Reveal</p>", "<p>en: 100</p>"]
     for screen in (alice, bob, carol, connecting):
         hub.leave(group, screen)
+
+
+async def test_a_frame_utf8_cannot_carry_is_repaired_and_later_frames_still_flow():
+    """Text stored before messages were checked (a lone surrogate) must not
+    cost every player of every quiz their live frames."""
+    if not uses_in_memory_layer():
+        pytest.skip(
+            "only SQLite stores a lone surrogate, and only beside the "
+            "in-memory layer (Redis's msgpack cannot carry one)"
+        )
+    group = f"contest-hub-{uuid.uuid4().hex[:8]}"
+    direct, plain = Screen(), Screen()
+    written: list[bytes] = []
+
+    def writer(prepared) -> bool:  # stands in for daphne's socket
+        written.append(prepared.payloadHybi)
+        return True
+
+    await hub.join(group, direct, "en", writer=writer)
+    await hub.join(group, plain, "en")
+
+    await hub.publish(group, {"en": "<p>王\ud800</p>"})
+    await hub.publish(group, {"en": "<p>Question 2</p>"})
+    await until(lambda: len(plain.frames) == 2)
+
+    assert plain.frames == ["<p>王?</p>", "<p>Question 2</p>"]
+    assert len(written) == 2 and written[1].endswith(b"<p>Question 2</p>")
+    for screen in (direct, plain):
+        hub.leave(group, screen)
+
+
+async def test_a_delivery_task_that_dies_is_logged_and_started_again(
+    monkeypatch, caplog
+):
+    """Without it, one failure (Redis dropping the connection, a bug) left
+    every local player of every quiz without a frame until a restart."""
+    monkeypatch.setattr(hub, "RESTART_AFTER_S", 0.05, raising=False)
+    group = f"contest-hub-{uuid.uuid4().hex[:8]}"
+    screen = Screen()
+    await hub.join(group, screen, "en")
+    layer = hub.get_channel_layer()
+    receive, failures = layer.receive, [RuntimeError("Redis went away")]
+
+    async def failing_once(channel):
+        if failures:
+            raise failures.pop()
+        return await receive(channel)
+
+    monkeypatch.setattr(layer, "receive", failing_once)
+    await hub.publish(group, {"en": "<p>Question 1</p>"})  # the task is waiting
+    await until(lambda: not failures)
+    await hub.publish(group, {"en": "<p>Question 2</p>"})
+    await until(lambda: len(screen.frames) == 2)
+
+    assert screen.frames == ["<p>Question 1</p>", "<p>Question 2</p>"]
+    assert "the delivery task died" in caplog.text
+    hub.leave(group, screen)

@@ -194,3 +194,68 @@ def test_a_restarted_server_carries_on_with_the_same_deadline_and_every_answer(s
     assert 'data-phase="closed"' in closed
     counts = json.loads(site_python(site, ANSWER_COUNTS.format(quiz=quiz)))
     assert counts["answers"][0] == 3
+
+
+TWO_QUIZZES = """
+import json
+from contests import services
+from people.models import User
+from training.models import Bank
+host = User.objects.get(username="trainer1")
+bank = Bank.objects.get(name="Contact Center Basics")
+made = []
+for kind, names in (("text", {typed!r}), ("single", {other!r})):
+    quiz = services.create_quiz(
+        host=host, title=kind, bank=bank,
+        questions=bank.questions.filter(kind=kind).order_by("id")[:1],
+        seconds_per_question=60,
+    )
+    for name in names:
+        services.join_quiz(quiz=quiz, user=User.objects.get(username=name))
+    made.append(quiz.pk)
+print(json.dumps(made))
+"""
+
+
+def test_an_answer_that_cannot_be_encoded_is_refused_and_every_quiz_plays_on(site):
+    """A typed answer holding a lone surrogate (valid JSON, but no UTF-8 can
+    carry it back) is refused at the door; the sender's socket, the host's
+    console at the reveal and the live frames of every other quiz carry on."""
+    typed, other = ["agent01", "agent02"], ["agent03"]
+    made = json.loads(site_python(site, TWO_QUIZZES.format(typed=typed, other=other)))
+    sessions = sessions_for(site, [*typed, *other, "trainer1"])
+    with running(site) as server:
+        base = f"ws://127.0.0.1:{server.port}/ws/quiz"
+
+        async def play() -> tuple[str, str, str, str]:
+            host = Client(f"{base}/{made[0]}/", sessions["trainer1"])
+            other_host = Client(f"{base}/{made[1]}/", sessions["trainer1"])
+            sender, typist = (Client(f"{base}/{made[0]}/", sessions[n]) for n in typed)
+            elsewhere = Client(f"{base}/{made[1]}/", sessions[other[0]])
+            clients = (host, other_host, sender, typist, elsewhere)
+            await asyncio.gather(*(c.connect() for c in clients))
+            await host.send(action="start")
+            await other_host.send(action="start")
+            for player in (sender, typist, elsewhere):
+                await player.until('data-phase="question"')
+            # json.dumps writes the surrogate as the escape "\ud800".
+            await sender.send(action="answer", position=0, text="95598\ud800")
+            refusal = await sender.until('id="quiz-notice"')
+            await typist.send(action="answer", position=0, text="95598")
+            await typist.until("Answer locked in")
+            await host.send(action="reveal")
+            console = await host.until('data-phase="revealed"')
+            verdict = await typist.until('class="verdict')
+            await other_host.send(action="reveal")
+            elsewhere_stage = await elsewhere.until('data-phase="revealed"')
+            for client in clients:
+                await client.socket.close()
+            return refusal, console, verdict, elsewhere_stage
+
+        refusal, console, verdict, elsewhere_stage = in_thread(play())
+        log = server.log()
+    assert "characters that are not allowed" in refusal
+    assert 'id="console-stage"' in console
+    assert "of 2" in verdict  # ranked among both players
+    assert 'data-phase="revealed"' in elsewhere_stage
+    assert "Traceback" not in log, log
