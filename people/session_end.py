@@ -39,6 +39,7 @@ import asyncio
 import hashlib
 import logging
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -159,12 +160,22 @@ class SessionBound:
 @dataclass(eq=False, slots=True)
 class Binding:
     registry: Registry
-    consumer: SessionBound
+    # Weak: a consumer that died without its disconnect (an error) must not
+    # stay listed, nor keep renewing its place, for ever.
+    consumer_ref: weakref.ref
     user_id: int
     session_key: str
     digest: str
+    channel_name: str
     expiry: asyncio.TimerHandle | None = None
     checking: set = field(default_factory=set)
+
+    async def end(self, code: int) -> None:
+        consumer = self.consumer_ref()
+        if consumer is None:
+            self.registry.unbind(self)
+        else:
+            await consumer.end_session(code)
 
 
 class Registry:
@@ -183,7 +194,14 @@ class Registry:
         self.checking: set[asyncio.Task] = set()
 
     async def bind(self, consumer, key: str, who, since: float) -> Binding:
-        binding = Binding(self, consumer, who.user.pk, key, session_digest(key))
+        binding = Binding(
+            self,
+            weakref.ref(consumer),
+            who.user.pk,
+            key,
+            session_digest(key),
+            consumer.channel_name,
+        )
         self.by_user.setdefault(binding.user_id, set()).add(binding)
         self.by_session.setdefault(binding.digest, set()).add(binding)
         self.expire_at(binding, who.expires_at)
@@ -255,11 +273,10 @@ class Registry:
         joined = time.monotonic()
         while True:
             await asyncio.sleep(socket_cap.RENEW_EVERY_S)
-            held = [
-                (binding.user_id, binding.consumer.channel_name)
-                for bound in self.by_user.values()
-                for binding in bound
-            ]
+            bindings = [b for bound in self.by_user.values() for b in bound]
+            for gone in [b for b in bindings if b.consumer_ref() is None]:
+                self.unbind(gone)
+            held = [(b.user_id, b.channel_name) for b in bindings if b.consumer_ref()]
             try:
                 await asyncio.to_thread(socket_cap.renew, held)
                 if time.monotonic() - joined > RENEW_GROUP_S:
@@ -290,7 +307,7 @@ class Registry:
                 await self.recheck(bound)
                 return
             for binding in bound:
-                await binding.consumer.end_session(ending["code"])
+                await binding.end(ending["code"])
         except Exception:
             logger.exception("Could not close the sockets of an ended session")
 
@@ -305,9 +322,9 @@ class Registry:
             if _still_signed_in(binding, found):
                 continue
             if binding.session_key in stored:
-                await binding.consumer.end_session(CLOSE_SIGNED_OUT)
+                await binding.end(CLOSE_SIGNED_OUT)
             else:  # renewed under a new key: the page reloads with it
-                await binding.consumer.end_session(CLOSE_ACCOUNT_CHANGED)
+                await binding.end(CLOSE_ACCOUNT_CHANGED)
 
     def expire_at(self, binding: Binding, expires_at) -> None:
         delay = (expires_at - timezone.now()).total_seconds() + EXPIRY_GRACE_S
@@ -328,7 +345,7 @@ class Registry:
             # Extended since it connected (the session was saved again).
             self.expire_at(binding, found[binding.session_key].expires_at)
             return
-        await binding.consumer.end_session(CLOSE_SIGNED_OUT)
+        await binding.end(CLOSE_SIGNED_OUT)
 
 
 def _signed_in_and_stored(keys: list[str]) -> tuple[dict, set[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -290,3 +291,22 @@ async def test_places_of_sockets_nobody_renews_lapse(agent, settings, monkeypatc
 def _make_admin(user) -> None:
     user.is_staff = user.is_superuser = True
     user.save()
+
+
+async def test_an_ending_arriving_while_the_socket_signs_in_still_closes_it(
+    agent, monkeypatch
+):
+    """The session is read as valid, then the account is disabled before the
+    socket is listed: the process remembers the ending and applies it."""
+    from people import consumers
+
+    def admit_then_disable(sockets):
+        admitted = session_end.admit(sockets)
+        type(agent).objects.get(pk=agent.pk).delete()  # ends all their sessions
+        time.sleep(0.3)  # the ending reaches this process before the listing
+        return admitted
+
+    monkeypatch.setattr(consumers, "admit", admit_then_disable)
+    client = await sync_to_async(logged_in)(agent)
+    socket = await open_socket("/ws/me/", client)
+    assert await closed_with(socket) == CLOSE_SIGNED_OUT
