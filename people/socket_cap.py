@@ -48,8 +48,8 @@ return 1
 _RENEW = """
 local now = redis.call('TIME')
 local seconds = tonumber(now[1]) + tonumber(now[2]) / 1000000
-local until = seconds + tonumber(ARGV[1])
-if redis.call('ZADD', KEYS[1], 'XX', 'CH', until, ARGV[2]) == 1 then
+local lapses = seconds + tonumber(ARGV[1])
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', lapses, ARGV[2]) == 1 then
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]) + 1)
 end
 return 1

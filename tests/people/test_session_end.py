@@ -288,6 +288,22 @@ async def test_places_of_sockets_nobody_renews_lapse(agent, settings, monkeypatc
     await sync_to_async(socket_cap.release)(agent.pk, "c")
 
 
+async def test_places_of_open_sockets_are_renewed_and_given_back(
+    agent, settings, monkeypatch
+):
+    settings.SOCKETS_PER_USER = 1
+    monkeypatch.setattr(socket_cap, "LEASE_S", 2)
+    claim = sync_to_async(socket_cap.claim)
+    assert await claim([(agent.pk, "open")]) == [True]
+    for _ in range(3):  # well past the first lease
+        await asyncio.sleep(0.8)
+        await sync_to_async(socket_cap.renew)([(agent.pk, "open")])
+    assert await claim([(agent.pk, "another")]) == [False]
+    await sync_to_async(socket_cap.release)(agent.pk, "open")
+    assert await claim([(agent.pk, "another")]) == [True]
+    await sync_to_async(socket_cap.release)(agent.pk, "another")
+
+
 def _make_admin(user) -> None:
     user.is_staff = user.is_superuser = True
     user.save()
