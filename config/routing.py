@@ -9,9 +9,9 @@ from contests.routing import websocket_urlpatterns as contest_websockets
 from leaderboard.routing import websocket_urlpatterns as board_websockets
 from people.routing import websocket_urlpatterns as people_websockets
 
-# Each app's routes say how their sockets are signed in: through Channels'
-# AuthMiddlewareStack, or (the quiz socket) read in batches by the consumer.
-# A route with neither has no user in its scope and lets nobody in.
+# Each consumer signs its socket in itself: from the session cookie
+# (people/sessions.py, with the session's expiry, people/session_end.py), or a
+# wall display from its token. None relies on a user in the scope.
 websocket_urlpatterns = [*people_websockets, *contest_websockets, *board_websockets]
 
 

@@ -266,6 +266,9 @@ LOGIN_REDIRECT_URL = "people:home"
 LOGOUT_REDIRECT_URL = "people:login"
 # Agents log in once per shift; a session outlives a long shift, not a week.
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 14) * 3600
+# WebSockets one person may hold open at once, across all workers: a live
+# page holds one or two (README "Limits"; people/socket_cap.py).
+SOCKETS_PER_USER = envint("SOCKETS_PER_USER", 10)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -24,6 +24,12 @@ from people import hub, sessions
 from people.batching import Batches
 from people.live import LeanDispatch, scope_language
 from people.messages import ListOf, Refused, as_index, read
+from people.session_end import (
+    CLOSE_SIGNED_OUT,
+    CLOSE_TOO_MANY_SOCKETS,
+    SessionBound,
+    admit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +41,7 @@ MESSAGES_PER_S = 5.0
 ROSTER_EVERY_S = 0.3
 
 # Private-use close codes (docs/protocol.md).
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = CLOSE_SIGNED_OUT
 CLOSE_FORBIDDEN = 4403
 CLOSE_TAKEN_OVER = 4409
 
@@ -59,7 +65,7 @@ FIELDS = {
 }
 
 
-class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
+class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketConsumer):
     role = ""
     participant_id = None
     quiz_id = None
@@ -69,9 +75,6 @@ class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         session = sessions.session_key(self.scope)
-        if not session:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
         self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
         self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
@@ -79,31 +82,42 @@ class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
         # handshakes wait behind each other's database work (daphne drops a
         # handshake still open after 5 s). Nothing is written to the socket
         # until the checks below have passed: who is signed in, then whether
-        # they host or play here; anybody else is closed with 4401 or 4403.
+        # they host or play here; anybody else is closed with 4401 or 4403
+        # (a close code the page sees; a refused handshake reads as 1006).
         await self.accept()
+        if not session:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        since = await self.listen_for_endings()
         self.players = players = Quiz(pk=self.quiz_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
         self.writer = hub.direct_writer(self)
         await hub.join(players, self, self.language, held=True, writer=self.writer)
         try:
-            user, seated, html = await _seating.submit(
+            who, seated, html = await _seating.submit(
                 self.quiz_id, (session, self.channel_name, self.language)
             )
         except BaseException:
             hub.leave(players, self)  # a consumer dying here gets no disconnect
             raise
-        if user is None:
+        if who is None:
             hub.leave(players, self)
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.user = user
+        if seated is None:  # the person has all their sockets open already
+            hub.leave(players, self)
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        self.session_lease = (who.user.pk, self.channel_name)
+        self.user = who.user
         if seated.role != "player":
             hub.leave(players, self)
         if not seated.role:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.role = seated.role
+        await self.bind_session(session, who, since)
         if seated.role == "host":
             self.group = seated.quiz.host_group()
             await self.channel_layer.group_add(self.group, self.channel_name)
@@ -119,6 +133,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, AsyncWebsocketConsumer):
             await self.channel_layer.send(seated.previous, {"type": "quiz.taken_over"})
 
     async def disconnect(self, code: int) -> None:
+        await self.unbind_session()
         if self.players:
             hub.leave(self.players, self)
         if not self.role:
@@ -277,10 +292,16 @@ def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
     """Tabs connecting to a quiz, each (session key, channel name, language),
     are signed in, take their seats and, if they play, read their snapshots:
     for a floor connecting together, one trip to the database thread and a
-    fixed number of queries per batch. Each tab's (user, Seated, snapshot),
-    the user None if the session signs nobody in."""
-    users = sessions.signed_in_users([key for key, _channel, _language in tabs])
-    signed_in = [(users[key], channel) for key, channel, _ in tabs if key in users]
+    fixed number of queries per batch. Each tab's (SignedIn, Seated,
+    snapshot): SignedIn None if the session signs nobody in, Seated None if
+    the person holds all the sockets they may (people/socket_cap.py; no seat
+    is taken then)."""
+    admitted = admit([(key, channel) for key, channel, _language in tabs])
+    signed_in = [
+        (who.user, channel)
+        for (who, held), (_key, channel, _language) in zip(admitted, tabs, strict=True)
+        if held
+    ]
     seats = dict(
         zip(
             [channel for _user, channel in signed_in],
@@ -299,8 +320,8 @@ def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
         htmls = stage.player_snapshots(quiz, [(p, lang) for _c, p, lang in players])
         snapshots = dict(zip([c for c, _p, _lang in players], htmls, strict=True))
     return [
-        (users.get(key), seats.get(channel), snapshots.get(channel, ""))
-        for key, channel, _language in tabs
+        (who, seats.get(channel), snapshots.get(channel, ""))
+        for (who, _held), (_key, channel, _language) in zip(admitted, tabs, strict=True)
     ]
 
 

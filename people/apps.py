@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("People and teams")
+
+    def ready(self) -> None:
+        from people import receivers  # noqa: F401  (connects them)

@@ -2,34 +2,51 @@
 
 from __future__ import annotations
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from people import live
+from people import live, sessions
+from people.session_end import (
+    CLOSE_SIGNED_OUT,
+    CLOSE_TOO_MANY_SOCKETS,
+    SessionBound,
+    admit,
+)
 
 # Private-use close codes (RFC 6455 4000-4999); docs/protocol.md lists them.
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = CLOSE_SIGNED_OUT
 
 
-class PersonalFeedConsumer(AsyncWebsocketConsumer):
+class PersonalFeedConsumer(SessionBound, AsyncWebsocketConsumer):
     """Pushes notices and "live now" contests as htmx out-of-band swaps.
 
     It receives nothing from the browser: anything sent is ignored.
     """
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
+        # Accepted before any check: a handshake refused outright reaches the
+        # page as 1006, which htmx retries forever; a close code stops it.
+        await self.accept()
+        key = sessions.session_key(self.scope)
+        since = await self.listen_for_endings()
+        ((who, held),) = await database_sync_to_async(admit)([(key, self.channel_name)])
+        if who is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not held:
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        self.session_lease = (who.user.pk, self.channel_name)
         self.language = live.scope_language(self.scope)
-        self.groups_joined = [live.user_group(user.pk), live.FLOOR_GROUP]
-        if user.team_id:
-            self.groups_joined.append(live.team_group(user.team_id))
+        self.groups_joined = [live.user_group(who.user.pk), live.FLOOR_GROUP]
+        if who.user.team_id:
+            self.groups_joined.append(live.team_group(who.user.team_id))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
+        await self.bind_session(key, who, since)
 
     async def disconnect(self, code: int) -> None:
+        await self.unbind_session()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 FLOOR_GROUP = "floor"
+# Every process's one listener for sessions that end (people/session_end.py).
+SESSIONS_GROUP = "sessions"
 
 
 def uses_in_memory_layer() -> bool:

@@ -105,6 +105,10 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    # A change to any of these ends or changes the person's sessions and so
+    # closes their open sockets (people/receivers.py).
+    SESSION_FIELDS = ("is_active", "role", "is_superuser", "password")
+
     class Meta:
         ordering = ["username"]
         verbose_name = _("staff member")
@@ -119,6 +123,34 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user.remember_session_fields()
+        return user
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_session_fields(kwargs.get("fields"))
+
+    def remember_session_fields(self, names=None) -> None:
+        """Note the session fields as the database holds them (all loaded
+        ones, or ``names``), to tell later which a save changed."""
+        saved = self.__dict__.setdefault("_saved_session_fields", {})
+        for name in self.SESSION_FIELDS if names is None else names:
+            if name in self.__dict__:
+                saved[name] = self.__dict__[name]
+
+    def changed_session_fields(self, names=None) -> set[str]:
+        """The session fields (among ``names``) whose value differs from the
+        one noted when the person was loaded or last saved."""
+        saved = self.__dict__.get("_saved_session_fields", {})
+        return {
+            name
+            for name in (self.SESSION_FIELDS if names is None else names)
+            if name in saved and self.__dict__.get(name) != saved[name]
+        }
 
     @property
     def name(self) -> str:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from channels.auth import AuthMiddlewareStack
 from django.urls import path
 
 from people.consumers import PersonalFeedConsumer
 
-websocket_urlpatterns = [
-    path("ws/me/", AuthMiddlewareStack(PersonalFeedConsumer.as_asgi())),
-]
+# No AuthMiddlewareStack: the consumer reads its session itself, with the
+# session's expiry (people/session_end.py).
+websocket_urlpatterns = [path("ws/me/", PersonalFeedConsumer.as_asgi())]

@@ -14,6 +14,8 @@ is simply not signed in here, and the page's next request deals with it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from importlib import import_module
 
 from django.conf import settings
@@ -41,13 +43,27 @@ def session_key(scope: dict) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who a session signs in, and until when (the session's expiry)."""
+
+    user: object
+    expires_at: datetime
+
+
 def signed_in_users(keys: list[str]) -> dict[str, object]:
     """{session key: the user signed in with it} for those of ``keys`` that
     are valid; the others are left out."""
+    return {key: found.user for key, found in signed_in(keys).items()}
+
+
+def signed_in(keys: list[str]) -> dict[str, SignedIn]:
+    """{session key: who it signs in and until when} for those of ``keys``
+    that are valid; the others are left out."""
     sessions = _sessions({key for key in keys if key})
     wanted = {}  # session key: (backend path, user id)
     user_model = get_user_model()
-    for key, data in sessions.items():
+    for key, (data, _expires_at) in sessions.items():
         try:
             user_id = user_model._meta.pk.to_python(data[SESSION_KEY])
             backend_path = data[BACKEND_SESSION_KEY]
@@ -56,16 +72,31 @@ def signed_in_users(keys: list[str]) -> dict[str, object]:
         if backend_path in settings.AUTHENTICATION_BACKENDS:
             wanted[key] = (backend_path, user_id)
     users = _users(wanted.values())
-    signed_in = {}
+    found = {}
     for key, (backend_path, user_id) in wanted.items():
         user = users.get((backend_path, user_id))
-        if user is not None and _hash_matches(sessions[key], user):
-            signed_in[key] = user
-    return signed_in
+        data, expires_at = sessions[key]
+        if user is not None and _hash_matches(data, user):
+            found[key] = SignedIn(user, expires_at)
+    return found
 
 
-def _sessions(keys: set[str]) -> dict[str, dict]:
-    """{key: session data} of the unexpired sessions among ``keys``."""
+def existing(keys: list[str]) -> set[str]:
+    """Those of ``keys`` whose session is still stored, valid or not."""
+    keys = {key for key in keys if key}
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(store_class, DatabaseSessionStore):
+        model = store_class.get_model_class()
+        return set(
+            model.objects.filter(session_key__in=keys).values_list(
+                "session_key", flat=True
+            )
+        )
+    return {key for key in keys if store_class().exists(key)}
+
+
+def _sessions(keys: set[str]) -> dict[str, tuple[dict, datetime]]:
+    """{key: (session data, expiry)} of the unexpired sessions among ``keys``."""
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not keys:
         return {}
@@ -74,13 +105,16 @@ def _sessions(keys: set[str]) -> dict[str, dict]:
             session_key__in=keys, expire_date__gt=timezone.now()
         )
         decoder = store_class()
-        return {row.session_key: decoder.decode(row.session_data) for row in rows}
+        return {
+            row.session_key: (decoder.decode(row.session_data), row.expire_date)
+            for row in rows
+        }
     sessions = {}
     for key in keys:  # another engine: its own reads, one a key
         store = store_class(session_key=key)
         data = dict(store.items())
         if data:
-            sessions[key] = data
+            sessions[key] = (data, store.get_expiry_date())
     return sessions
 
 

@@ -80,7 +80,9 @@ async def test_team_notices_reach_only_that_team(trainer, agent, other_agent):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_anonymous_websocket_is_refused():
-    _, connected, code = await connect("/ws/me/")
-    assert not connected
-    assert code == CLOSE_UNAUTHENTICATED
+async def test_anonymous_websocket_is_closed_with_a_code_the_page_sees():
+    """Accepted, then closed: a refused handshake reaches the page as 1006,
+    which htmx would retry forever."""
+    socket, connected, _ = await connect("/ws/me/")
+    assert connected
+    assert (await socket.receive_output())["code"] == CLOSE_UNAUTHENTICATED
