@@ -56,6 +56,12 @@ PERSONAL = "hub.personal"
 # other sockets through every so many.
 PERSONAL_BETWEEN_YIELDS = 50
 RENEW_GROUP_S = 3600
+# A Redis restarted without its data has forgotten every group, and nothing
+# tells the processes: each hub puts its channel back in its groups this
+# often, so players get the stage again within seconds (bench/faults).
+REFRESH_GROUPS_S = 5.0
+# After the channel layer failed (Redis restarting), listen again after this.
+RETRY_RECEIVE_S = 0.5
 
 
 async def join(
@@ -178,12 +184,35 @@ class Hub:
             self.entered.clear()
 
     async def run(self) -> None:
+        refreshing = self.loop.create_task(self.refresh_groups())
+        try:
+            while True:
+                try:
+                    message = await self.layer.receive(self.channel_name)
+                except Exception:
+                    # The layer reconnects on the next call; a hub that died
+                    # here left every local player without another frame.
+                    logger.warning("hub: the channel layer failed", exc_info=True)
+                    await asyncio.sleep(RETRY_RECEIVE_S)
+                    continue
+                if message.get("type") == FRAME:
+                    await self.deliver(message["group"], message["html"])
+                elif message.get("type") == PERSONAL:
+                    await self.deliver_each(
+                        message["group"], json.loads(message["each"])
+                    )
+        finally:
+            refreshing.cancel()
+
+    async def refresh_groups(self) -> None:
+        """Keep this process's channel in its groups (REFRESH_GROUPS_S)."""
         while True:
-            message = await self.layer.receive(self.channel_name)
-            if message.get("type") == FRAME:
-                await self.deliver(message["group"], message["html"])
-            elif message.get("type") == PERSONAL:
-                await self.deliver_each(message["group"], json.loads(message["each"]))
+            await asyncio.sleep(REFRESH_GROUPS_S)
+            for group in list(self.members):
+                try:
+                    await self.layer.group_add(group, self.channel_name)
+                except Exception:
+                    logger.warning("hub: could not refresh %s", group, exc_info=True)
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
         frames = {}
