@@ -134,6 +134,11 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             if not still_paired:
                 await self.send_revoked(self.language)
                 return
+            # A Redis restarted without its data forgot every group, and the
+            # TV would show a stale board until daphne closes it a day later
+            # (bench/faults): rejoin with every heartbeat.
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
         await self.send_json({"type": "pong", "at": boards.stamp()})
 
     async def send_json(self, frame: dict) -> None:

@@ -632,3 +632,35 @@ def test_the_tv_page_is_in_the_display_language_without_a_login(manager):
     assert "<nav" not in html  # no header, no menu: it is a TV
     refreshed = page.cookies[displays.TOKEN_COOKIE]
     assert refreshed.value == token and refreshed["httponly"]
+
+
+@pytest.fixture
+def in_memory_layer(settings):
+    from channels.layers import channel_layers, get_channel_layer
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    }
+    channel_layers.backends = {}
+    yield get_channel_layer()
+    channel_layers.backends = {}
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_display_hears_its_board_again_after_redis_forgot_its_groups(
+    manager, agent, in_memory_layer, monkeypatch
+):
+    monkeypatch.setattr(displays, "HEARTBEAT_EVERY_S", 0)
+    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    socket = await open_display(display.pk, token)
+    await frame(socket)
+
+    in_memory_layer.groups.clear()  # as a Redis restarted without its data
+    await socket.send_to(text_data='{"type": "ping"}')
+    assert (await frame(socket))["type"] == "pong"
+    await sync_to_async(points)(agent, 50, "quiz:1")
+
+    update = await frame(socket, timeout=5.0)
+    assert update["type"] == "panels" and agent.display_name in update["html"]
+    await socket.disconnect()
