@@ -33,9 +33,12 @@ each member's consumer renders its own in its language (``personal_text``).
 
 from __future__ import annotations
 
+import array
 import asyncio
+import fcntl
 import json
 import logging
+import termios
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,6 +319,24 @@ def direct_writer(consumer):
         return True
 
     return write
+
+
+def unsent_bytes(consumer) -> int:
+    """Bytes written to the consumer's socket that have not left yet: in
+    Twisted's buffer and in the kernel's send queue. 0 when the socket is not
+    daphne's over TCP (tests, another server): nothing to measure."""
+    send = consumer.base_send
+    while hasattr(getattr(send, "__self__", None), "real_send"):
+        send = send.__self__.real_send
+    args = getattr(send, "args", ())
+    transport = getattr(args[0] if args else None, "transport", None)
+    try:
+        queued = len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        kernel = array.array("i", [0])
+        fcntl.ioctl(transport.fileno(), termios.TIOCOUTQ, kernel)
+        return queued + kernel[0]
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 _hubs: dict[int, Hub] = {}

@@ -34,6 +34,7 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import today
+from people import hub
 from tests.contests.conftest import make_bank
 from tests.factories import make_team, make_user
 
@@ -664,3 +665,20 @@ async def test_a_display_hears_its_board_again_after_redis_forgot_its_groups(
     update = await frame(socket, timeout=5.0)
     assert update["type"] == "panels" and agent.display_name in update["html"]
     await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
+    manager, agent, settings, monkeypatch
+):
+    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    socket = await open_display(display.pk, token)
+    await frame(socket)
+
+    # As daphne would report a TV that has not read its last megabyte.
+    limit = settings.DISPLAY_MAX_UNSENT_KB * 1024
+    monkeypatch.setattr(hub, "unsent_bytes", lambda consumer: limit + 1)
+    await sync_to_async(points)(agent, 50, "quiz:1")
+
+    assert await closed_with(socket) == 1013  # the TV reconnects when it can
