@@ -34,7 +34,7 @@ from people import hub
 CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
 CLOSE_FORBIDDEN = 4403  # a token for another display
 CLOSE_REVOKED = 4410  # a manager revoked the display: the TV stops
-CLOSE_BEHIND = 1013  # too far behind (DISPLAY_MAX_UNSENT_KB): the TV reconnects
+CLOSE_BEHIND = 4408  # too far behind (DISPLAY_MAX_UNSENT_KB): the TV reconnects
 MAX_MESSAGE_BYTES = 256
 REVOKED_TEMPLATE = "leaderboard/_display_revoked.html"
 

@@ -25,7 +25,7 @@ from PIL import Image
 from config.routing import build_websocket_application
 from contests import running, services
 from leaderboard import boards, displays, ledger, live
-from leaderboard.display_consumers import CLOSE_FORBIDDEN, CLOSE_REVOKED
+from leaderboard.display_consumers import CLOSE_BEHIND, CLOSE_FORBIDDEN, CLOSE_REVOKED
 from leaderboard.models import (
     Display,
     Kudos,
@@ -681,4 +681,4 @@ async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
     monkeypatch.setattr(hub, "unsent_bytes", lambda consumer: limit + 1)
     await sync_to_async(points)(agent, 50, "quiz:1")
 
-    assert await closed_with(socket) == 1013  # the TV reconnects when it can
+    assert await closed_with(socket) == CLOSE_BEHIND  # the TV reconnects
