@@ -218,6 +218,8 @@ async def a_day_and_an_hour(site, display: dict, day_s: int) -> dict:
         await churn.wait()
         await asyncio.sleep(FRESH_WITHIN_S)
         found = freshness(tv, churn.committed, started, time.monotonic())
+        # A close in the last seconds: give the TV its time to come back.
+        await asyncio.wait_for(tv.connected.wait(), 10)
     finally:
         await tv.close()
         await asyncio.to_thread(worker.stop)
