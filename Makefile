@@ -45,6 +45,11 @@ audit: install
 bench: install messages
 	@$(BIN)/python -m bench
 
+# Faults a floor meets (docs/faults.md): needs PostgreSQL and redis-server.
+.PHONY: faults
+faults: install messages
+	@$(BIN)/python -m bench.faults
+
 # What CI checks besides the tests (.ci/run).
 check: install messages
 	$(BIN)/ruff check .

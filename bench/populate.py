@@ -13,6 +13,9 @@ as ``django.contrib.auth.login`` would have written them.
 - ``quiz {"players": N, "questions": R}``: a quiz hosted by ``trainer1`` with R
   questions and the first N bench agents already joined.
 - ``count {"quiz": id, "positions": [...]}``: stored answers per question.
+- ``churn {"every": s, "times": n}``: n point entries for demo agents, one
+  every s seconds, each committed on its own (so each marks the boards stale);
+  prints a JSON line with ``time.monotonic()`` after each commit (bench/faults).
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ def display() -> dict:
     return {"id": collected.display.pk, "token": collected.token}
 
 
-def quiz(players: int, questions: int) -> dict:
+def quiz(players: int, questions: int, seconds: int = 240) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
@@ -129,7 +132,7 @@ def quiz(players: int, questions: int) -> dict:
             title=f"{QUIZ_TITLE} {players}",
             bank=bank,
             questions=chosen,
-            seconds_per_question=240,
+            seconds_per_question=seconds,
         )
         users = User.objects.filter(
             username__in=[agent_name(n) for n in range(1, players + 1)]
@@ -174,11 +177,40 @@ def count(quiz: int, positions: list[int]) -> dict:
     return found
 
 
+def churn(every: float, times: int) -> dict:
+    import time
+
+    from django.utils import timezone
+
+    from leaderboard import ledger
+    from leaderboard.models import Source
+    from people.models import User
+
+    agents = list(User.objects.filter(username__startswith="agent").order_by("id"))
+    tag = time.monotonic_ns()
+    for number in range(times):
+        ledger.record(
+            person=agents[number % len(agents)],
+            source=Source.KUDOS,
+            reference=f"bench-churn:{tag}:{number}",
+            points=1,
+            detail={},
+            occurred_at=timezone.now(),
+        )
+        print(json.dumps({"entry": number, "at": time.monotonic()}), flush=True)
+        time.sleep(every)
+    # The last broadcast leaves from a timer thread (leaderboard.live), which
+    # fails once the interpreter is shutting down: let it go first.
+    time.sleep(1)
+    return {"entries": times}
+
+
 COMMANDS = {
     "agents": agents,
     "display": display,
     "quiz": quiz,
     "count": count,
+    "churn": churn,
 }
 
 

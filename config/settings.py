@@ -324,6 +324,9 @@ QUIZ_IDLE_END_MINUTES = envint("QUIZ_IDLE_END_MINUTES", 120)
 # minutes a code lives (a TV reloading keeps its own code).
 DISPLAY_CODES_PER_ADDRESS = envint("DISPLAY_CODES_PER_ADDRESS", 30)
 BOARD_TOP_N = envint("BOARD_TOP_N", 10)  # public boards never show more
+# A wall display this far behind (bytes written, not yet read) is closed
+# rather than buffered without end; it reconnects when it reads again.
+DISPLAY_MAX_UNSENT_KB = envint("DISPLAY_MAX_UNSENT_KB", 1024)
 CSAT_MIN_RATINGS = envint("CSAT_MIN_RATINGS", 20)  # fewer: no CSAT points
 CSAT_PRIOR_WEIGHT = envint("CSAT_PRIOR_WEIGHT", 50)  # pull toward the average
 

@@ -20,6 +20,7 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -27,12 +28,14 @@ from contests.broadcast import audience_group
 from contests.models import Quiz
 from contests.stage import audience_snapshot
 from leaderboard import boards, displays, live
+from people import hub
 from people.messages import Refused, read
 
 # Private-use close codes (docs/protocol.md).
 CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
 CLOSE_FORBIDDEN = 4403  # a token for another display
 CLOSE_REVOKED = 4410  # a manager revoked the display: the TV stops
+CLOSE_BEHIND = 4408  # too far behind (DISPLAY_MAX_UNSENT_KB): the TV reconnects
 MAX_MESSAGE_BYTES = 256
 FIELDS = {"type": str}
 REVOKED_TEMPLATE = "leaderboard/_display_revoked.html"
@@ -64,6 +67,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
     display_id: int | None = None
     language = "zh-hans"
     last_touch = 0.0
+    behind = False  # closed for not reading its frames
 
     async def connect(self) -> None:
         live.start()
@@ -134,9 +138,24 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             if not still_paired:
                 await self.send_revoked(self.language)
                 return
+            # A Redis restarted without its data forgot every group, and the
+            # TV would show a stale board until daphne closes it a day later
+            # (bench/faults): rejoin with every heartbeat.
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
         await self.send_json({"type": "pong", "at": boards.stamp()})
 
     async def send_json(self, frame: dict) -> None:
+        if self.behind:
+            return
+        # A TV that stops reading (a stuck browser, a saturated link) while
+        # its pings still arrive is never timed out by daphne, and every
+        # frame would wait in the server's memory for it, without end.
+        limit = settings.DISPLAY_MAX_UNSENT_KB * 1024
+        if hub.unsent_bytes(self) > limit:
+            self.behind = True
+            await self.close(code=CLOSE_BEHIND)
+            return
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     async def send_revoked(self, language: str) -> None:

@@ -40,10 +40,13 @@ ends in any way, a crash included, leaves every group (``Membership``).
 
 from __future__ import annotations
 
+import array
 import asyncio
 import contextlib
+import fcntl
 import json
 import logging
+import termios
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +71,12 @@ RENEW_GROUP_S = 3600
 # after this long: soon enough that players hardly notice, slow enough not to
 # spin while Redis is down.
 RESTART_AFTER_S = 1.0
+# A Redis restarted without its data has forgotten every group, and nothing
+# tells the processes: each hub puts its channel back in its groups this
+# often, so players get the stage again within seconds (bench/faults).
+REFRESH_GROUPS_S = 5.0
+# After the channel layer failed (Redis restarting), listen again after this.
+RETRY_RECEIVE_S = 0.5
 
 
 async def join(
@@ -233,17 +242,42 @@ class Hub:
             self.entered.clear()
 
     async def run(self) -> None:
+        refreshing = self.loop.create_task(self.refresh_groups())
+        try:
+            while True:
+                try:
+                    message = await self.layer.receive(self.channel_name)
+                except Exception:
+                    # The layer reconnects on the next call (Redis
+                    # restarting); a hub that stopped here left every local
+                    # player without another frame.
+                    logger.warning("hub: the channel layer failed", exc_info=True)
+                    await asyncio.sleep(RETRY_RECEIVE_S)
+                    continue
+                try:
+                    if message.get("type") == FRAME:
+                        await self.deliver(message["group"], message["html"])
+                    elif message.get("type") == PERSONAL:
+                        each = json.loads(message["each"])
+                        await self.deliver_each(message["group"], each)
+                except Exception:
+                    # One message that cannot be delivered must not stop the
+                    # next.
+                    logger.exception(
+                        "hub: could not deliver to %s", message.get("group")
+                    )
+        finally:
+            refreshing.cancel()
+
+    async def refresh_groups(self) -> None:
+        """Keep this process's channel in its groups (REFRESH_GROUPS_S)."""
         while True:
-            message = await self.layer.receive(self.channel_name)
-            try:
-                if message.get("type") == FRAME:
-                    await self.deliver(message["group"], message["html"])
-                elif message.get("type") == PERSONAL:
-                    each = json.loads(message["each"])
-                    await self.deliver_each(message["group"], each)
-            except Exception:
-                # One message that cannot be delivered must not stop the next.
-                logger.exception("hub: could not deliver to %s", message.get("group"))
+            await asyncio.sleep(REFRESH_GROUPS_S)
+            for group in list(self.members):
+                try:
+                    await self.layer.group_add(group, self.channel_name)
+                except Exception:
+                    logger.warning("hub: could not refresh %s", group, exc_info=True)
 
     async def deliver(self, group: str, html: dict[str, str]) -> None:
         texts, frames = {}, {}
@@ -370,6 +404,24 @@ def direct_writer(consumer):
         return True
 
     return write
+
+
+def unsent_bytes(consumer) -> int:
+    """Bytes written to the consumer's socket that have not left yet: in
+    Twisted's buffer and in the kernel's send queue. 0 when the socket is not
+    daphne's over TCP (tests, another server): nothing to measure."""
+    send = consumer.base_send
+    while hasattr(getattr(send, "__self__", None), "real_send"):
+        send = send.__self__.real_send
+    args = getattr(send, "args", ())
+    transport = getattr(args[0] if args else None, "transport", None)
+    try:
+        queued = len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        kernel = array.array("i", [0])
+        fcntl.ioctl(transport.fileno(), termios.TIOCOUTQ, kernel)
+        return queued + kernel[0]
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 _hubs: dict[int, Hub] = {}

@@ -25,7 +25,7 @@ from PIL import Image
 from config.routing import build_websocket_application
 from contests import running, services
 from leaderboard import boards, displays, ledger, live
-from leaderboard.display_consumers import CLOSE_FORBIDDEN, CLOSE_REVOKED
+from leaderboard.display_consumers import CLOSE_BEHIND, CLOSE_FORBIDDEN, CLOSE_REVOKED
 from leaderboard.models import (
     Display,
     Kudos,
@@ -34,6 +34,7 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import today
+from people import hub
 from tests.contests.conftest import make_bank
 from tests.factories import make_team, make_user
 
@@ -678,3 +679,52 @@ def test_the_tv_page_is_in_the_display_language_without_a_login(manager):
     assert "<nav" not in html  # no header, no menu: it is a TV
     refreshed = page.cookies[displays.TOKEN_COOKIE]
     assert refreshed.value == token and refreshed["httponly"]
+
+
+@pytest.fixture
+def in_memory_layer(settings):
+    from channels.layers import channel_layers, get_channel_layer
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    }
+    channel_layers.backends = {}
+    yield get_channel_layer()
+    channel_layers.backends = {}
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_display_hears_its_board_again_after_redis_forgot_its_groups(
+    manager, agent, in_memory_layer, monkeypatch
+):
+    monkeypatch.setattr(displays, "HEARTBEAT_EVERY_S", 0)
+    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    socket = await open_display(display.pk, token)
+    await frame(socket)
+
+    in_memory_layer.groups.clear()  # as a Redis restarted without its data
+    await socket.send_to(text_data='{"type": "ping"}')
+    assert (await frame(socket))["type"] == "pong"
+    await sync_to_async(points)(agent, 50, "quiz:1")
+
+    update = await frame(socket, timeout=5.0)
+    assert update["type"] == "panels" and agent.display_name in update["html"]
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
+    manager, agent, settings, monkeypatch
+):
+    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    socket = await open_display(display.pk, token)
+    await frame(socket)
+
+    # As daphne would report a TV that has not read its last megabyte.
+    limit = settings.DISPLAY_MAX_UNSENT_KB * 1024
+    monkeypatch.setattr(hub, "unsent_bytes", lambda consumer: limit + 1)
+    await sync_to_async(points)(agent, 50, "quiz:1")
+
+    assert await closed_with(socket) == CLOSE_BEHIND  # the TV reconnects
