@@ -1,12 +1,9 @@
-"""The hub's direct write, on daphne's, autobahn's and Twisted's real objects.
-
-These build the socket daphne builds for a WebSocket over TCP (its factory's
-protocol on Twisted's TCP transport, its ``send`` as it hands it to the
-application, Channels' session middleware around it) without running
-Twisted's reactor. Nothing leaves Twisted's own write buffer unless a test
-flushes it the way the reactor would, so a frame that reaches the client at
-once went the direct way; if the pinned libraries change what the hub leans
-on, these fail instead of the hub quietly taking the slow path.
+"""The hub's direct write, on daphne's, autobahn's and Twisted's real objects
+(tests/daphne_objects.py). Twisted's reactor does not run here: nothing
+leaves Twisted's own write buffer unless a test flushes it the way the
+reactor would, so a frame that reaches the client at once went the direct
+way. If the pinned libraries change what the hub leans on, these fail
+instead of the hub quietly taking the slow path.
 """
 
 from __future__ import annotations
@@ -15,58 +12,19 @@ import logging
 import select
 import socket
 import struct
-from functools import partial
 
-import daphne.server  # installs Twisted's asyncio reactor, as daphne does
 import pytest
-from autobahn.websocket.protocol import WebSocketProtocol
-from channels.sessions import InstanceSessionWrapper
-from daphne.ws_protocol import WebSocketFactory
-from twisted.internet import reactor, tcp
 
 from people import hub
+from tests.daphne_objects import SMALL_BUFFER, open_socket
 
 FRAME_BYTES = 32 * 1024
-SMALL_BUFFER = 4096
-
-
-class Consumer:
-    """What the hub reads of a consumer: the ``send`` it was given."""
-
-    def __init__(self, send):
-        self.base_send = send
-
-
-class Port:
-    def __init__(self, number: int):
-        self._realPortNumber = number
 
 
 @pytest.fixture
 def daphne_socket():
-    """(consumer, protocol, client socket): an open WebSocket as daphne holds it."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    client = socket.socket()
-    # Small buffers, so a few frames fill the kernel's queues.
-    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
-    client.connect(listener.getsockname())
-    raw, address = listener.accept()
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_BUFFER)
-    raw.setblocking(False)
-    server = daphne.server.Server(application=None, endpoints=["tcp:port=0"])
-    protocol = WebSocketFactory(server).buildProtocol(address)
-    transport = tcp.Server(raw, protocol, address, Port(address[1]), 1, reactor)
-    protocol.makeConnection(transport)
-    protocol.state = WebSocketProtocol.STATE_OPEN  # the handshake is done
-    send = partial(server.handle_reply, protocol)  # as daphne calls the app
-    wrapped = InstanceSessionWrapper({"type": "websocket", "cookies": {}}, send)
-    try:
-        yield Consumer(wrapped.send), protocol, client
-    finally:
-        transport.stopReading()
-        transport.stopWriting()
-        for sock in (raw, client, listener):
-            sock.close()
+    with open_socket() as opened:
+        yield opened
 
 
 def read_frames(client, protocol, count: int) -> list[str]:
