@@ -15,12 +15,20 @@ import pytest
 from autobahn.websocket import protocol as autobahn_protocol
 from channels.consumer import AsyncConsumer
 from channels.layers import InMemoryChannelLayer as StockLayer
+from django.contrib.auth import get_user
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest
+from django.utils import timezone
 
 from contests.consumers import QuizConsumer
 from people import layers
 from people.live import LeanDispatch
+from people.sessions import signed_in_users
 from tests.daphne_objects import open_socket
+from tests.factories import make_user
 from tests.servers import ROOT, base_env
+from tests.sockets import session_cookie_for
 
 LEANED_ON = ("autobahn", "channels", "daphne", "twisted")
 
@@ -90,3 +98,22 @@ async def test_the_in_memory_layer_sweeps_at_most_once_a_second(monkeypatch):
     layer.swept_at -= layers.SWEEP_EVERY_S  # a second later
     await layer.group_send("floor", {"type": "hub.frame"})
     assert len(sweeps) == 2
+
+
+def test_sockets_are_signed_in_as_djangos_get_user_would_sign_in_a_page(
+    db, team, settings
+):
+    settings.SECRET_KEY_FALLBACKS = []
+    people = [make_user(team=team) for _ in range(4)]
+    keys = [session_cookie_for(person) for person in people]
+    people[1].set_password("a-new-password-9")
+    people[1].save()
+    people[2].is_active = False
+    people[2].save()
+    Session.objects.filter(session_key=keys[3]).update(expire_date=timezone.now())
+    batch = signed_in_users(keys)
+    for key in keys:
+        request = HttpRequest()
+        request.session = SessionStore(session_key=key)
+        page = get_user(request)
+        assert (batch[key].pk if key in batch else None) == page.pk
