@@ -318,6 +318,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Live quizzes: a running quiz nobody has moved on for this long is ended by
 # the server, as its host would have (docs/operations.md).
 QUIZ_IDLE_END_MINUTES = envint("QUIZ_IDLE_END_MINUTES", 120)
+# The hub writes frames straight to daphne's sockets, leaning on autobahn's
+# and Twisted's internals (docs/operations.md, "Other people's internals");
+# false sends every frame daphne's own, slower way.
+HUB_DIRECT_WRITE = envbool("HUB_DIRECT_WRITE", True)
 
 # Leaderboard (README: "Limits" and docs/csat.md).
 # New wall-display pairing codes one client address may ask for in the ten
