@@ -1,7 +1,7 @@
 """Telling browsers what changed, after the change has committed.
 
 - ``quiz_changed``: the stage, rendered once per language, to every player
-  (group ``contest-<id>``, through each process's hub: people/hub.py) and to
+  (group ``contest-<id>``, through each process's hub: realtime/hub.py) and to
   the host console (``contest-<id>-host``).
 - ``personal_results`` / ``final_results``: each connected player's own
   result, in one hub message per process that names each player's socket;
@@ -23,8 +23,8 @@ from django.utils import translation
 
 from contests import signals, stage
 from contests.models import Phase, Quiz, QuizStatus
-from people import hub
-from people.live import FLOOR_GROUP, render_per_language
+from realtime import hub
+from realtime.live import FLOOR_GROUP, render_per_language
 
 ANSWERED_EVERY_S = 0.25
 

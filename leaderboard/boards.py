@@ -35,8 +35,8 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import period_start, today
-from people.live import render_per_language
 from people.models import Team, User
+from realtime.live import render_per_language
 
 PANELS_TEMPLATE = "leaderboard/_display_panels.html"
 CELEBRATION_TEMPLATE = "leaderboard/_display_celebration.html"

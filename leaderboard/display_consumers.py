@@ -28,8 +28,8 @@ from contests.broadcast import audience_group
 from contests.models import Quiz
 from contests.stage import audience_snapshot
 from leaderboard import boards, displays, live
-from people import hub
-from people.messages import Refused, read
+from realtime import hub
+from realtime.messages import Refused, read
 
 # Private-use close codes (docs/protocol.md).
 CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code

@@ -36,7 +36,7 @@ from django.utils import timezone
 from contests.stage import audience_snapshot
 from leaderboard import boards
 from leaderboard.models import Display
-from people.live import uses_in_memory_layer
+from realtime.live import uses_in_memory_layer
 
 logger = logging.getLogger("servicestar.leaderboard.live")
 

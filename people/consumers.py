@@ -5,8 +5,8 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from people import live, sessions
-from people.session_end import (
+from realtime import live, sessions
+from realtime.session_end import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_MANY_SOCKETS,
     SessionBound,

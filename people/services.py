@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from people import live
 from people.models import Notice, Team, User
+from realtime import live
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
 def change_avatar(*, user: User, image: ContentFile | None) -> User:
     """Replace (or, given None, remove) the user's avatar; the old file goes.
 
-    ``image`` is already re-encoded (people.images.reencode_image).
+    ``image`` is already re-encoded (uploads.images.reencode_image).
     """
     old = user.avatar.name if user.avatar else ""
     if image is None:

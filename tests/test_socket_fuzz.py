@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contests import consumers, services
-from people import live
+from realtime import live
 from tests import factories
 from tests.contests.conftest import make_bank
 from tests.contests.test_live import frames_until, send

@@ -18,8 +18,8 @@ from contests import clock
 from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
-from people import hub
-from people.live import uses_in_memory_layer
+from realtime import hub
+from realtime.live import uses_in_memory_layer
 from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

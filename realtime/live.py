@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 FLOOR_GROUP = "floor"
-# Every process's one listener for sessions that end (people/session_end.py).
+# Every process's one listener for sessions that end (realtime/session_end.py).
 SESSIONS_GROUP = "sessions"
 
 

@@ -47,7 +47,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from people import live, sessions, socket_cap
+from realtime import live, sessions, socket_cap
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _send(ending: dict) -> None:
 def admit(sockets: list[tuple[str, str]]) -> list[tuple[object, bool]]:
     """For sockets connecting, each (session key, channel name): who the
     session signs in (a ``sessions.SignedIn``, None if nobody) and whether
-    the socket got one of its person's places (people/socket_cap.py). Blocks:
+    the socket got one of its person's places (realtime/socket_cap.py). Blocks:
     for the database thread."""
     found = sessions.signed_in([key for key, _channel in sockets])
     signed = [(found.get(key), channel) for key, channel in sockets]
