@@ -6,14 +6,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from people.models import Notice, Team, User
-from realtime import live
+from realtime import groups, live
 
 
 @transaction.atomic
 def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
     """Save a notice and push it, after commit, to the people it is for."""
     notice = Notice.objects.create(sender=sender, team=team, text=text.strip())
-    group = live.team_group(team.pk) if team else live.FLOOR_GROUP
+    group = groups.team(team.pk) if team else groups.FLOOR
     fragments = live.render_per_language(
         "people/_notice_pushed.html", {"notice": notice}
     )

@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from config.routing import build_websocket_application
 from contests import clock
-from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
-from realtime import hub
+from realtime import groups, hub
 from realtime.live import uses_in_memory_layer
 from tests.sockets import connect, session_cookie_for
 
@@ -315,7 +314,7 @@ async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reve
 ):
     layer = get_channel_layer()
     screen = await layer.new_channel()
-    await layer.group_add(audience_group(quiz.pk), screen)
+    await layer.group_add(groups.contest_audience(quiz.pk), screen)
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
     await send(player, action="answer", position=0, choice="0")
     await player.receive_from()
