@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from people.live import uses_in_memory_layer
+from realtime.live import uses_in_memory_layer
 
 _held_locks: list[int] = []
 

@@ -10,7 +10,7 @@ from leaderboard.routing import websocket_urlpatterns as board_websockets
 from people.routing import websocket_urlpatterns as people_websockets
 
 # Each consumer signs its socket in itself: from the session cookie
-# (people/sessions.py, with the session's expiry, people/session_end.py), or a
+# (realtime/sessions.py, with the session's expiry, realtime/session_end.py), or a
 # wall display from its token. None relies on a user in the scope.
 websocket_urlpatterns = [*people_websockets, *contest_websockets, *board_websockets]
 

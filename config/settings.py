@@ -228,8 +228,8 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             # Channels' own, sweeping for expired messages once a second
-            # instead of on every receive (people/layers.py).
-            "BACKEND": "people.layers.InMemoryChannelLayer",
+            # instead of on every receive (realtime/layers.py).
+            "BACKEND": "realtime.layers.InMemoryChannelLayer",
             "CONFIG": {"capacity": 1000},
         }
     }
@@ -267,7 +267,7 @@ LOGOUT_REDIRECT_URL = "people:login"
 # Agents log in once per shift; a session outlives a long shift, not a week.
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 14) * 3600
 # WebSockets one person may hold open at once, across all workers: a live
-# page holds one or two (README "Limits"; people/socket_cap.py).
+# page holds one or two (README "Limits"; realtime/socket_cap.py).
 SOCKETS_PER_USER = envint("SOCKETS_PER_USER", 10)
 
 LANGUAGE_CODE = "zh-hans"

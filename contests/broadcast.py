@@ -1,7 +1,7 @@
 """Telling browsers what changed, after the change has committed.
 
 - ``quiz_changed``: the stage, rendered once per language, to every player
-  (group ``contest-<id>``, through each process's hub: people/hub.py) and to
+  (group ``contest-<id>``, through each process's hub: realtime/hub.py) and to
   the host console (``contest-<id>-host``).
 - ``personal_results`` / ``final_results``: each connected player's own
   result, in one hub message per process that names each player's socket;
@@ -23,8 +23,8 @@ from django.utils import translation
 
 from contests import signals, stage
 from contests.models import Phase, Quiz, QuizStatus
-from people import hub
-from people.live import FLOOR_GROUP, render_per_language
+from realtime import groups, hub
+from realtime.live import render_per_language
 
 ANSWERED_EVERY_S = 0.25
 
@@ -58,7 +58,7 @@ def send_stage(quiz_id: int) -> None:
 
     async def send() -> None:
         await layer.group_send(
-            audience_group(quiz.pk),
+            groups.contest_audience(quiz.pk),
             {"type": "quiz.audience", "version": quiz.version, "html": audience},
         )
         await layer.group_send(
@@ -170,10 +170,11 @@ async def _flush_count(quiz_id: int) -> None:
         console, audience = fragments
         layer = get_channel_layer()
         await layer.group_send(
-            f"contest-{quiz_id}-host", {"type": "quiz.answered", "html": console}
+            groups.contest_host(quiz_id), {"type": "quiz.answered", "html": console}
         )
         await layer.group_send(
-            audience_group(quiz_id), {"type": "quiz.audience", "html": audience}
+            groups.contest_audience(quiz_id),
+            {"type": "quiz.audience", "html": audience},
         )
 
 
@@ -186,11 +187,6 @@ def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
         with translation.override(code):
             console[code], audience[code] = stage.answered_fragments(quiz)
     return console, audience
-
-
-def audience_group(quiz_id: int) -> str:
-    """Screens that show the quiz to a room or a floor (wall displays)."""
-    return f"contest-{quiz_id}-audience"
 
 
 def player_removed(participant) -> None:
@@ -210,5 +206,5 @@ def _send_live_now() -> None:
     html = render_per_language(stage.LIVE_NOW_PUSHED, {"live_quizzes": quizzes})
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(
-        FLOOR_GROUP, {"type": "feed.fragment", "html": html}
+        groups.FLOOR, {"type": "feed.fragment", "html": html}
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -20,16 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
 from contests.models import Quiz
-from people import hub, sessions
-from people.batching import Batches
-from people.live import LeanDispatch, scope_language
-from people.messages import ListOf, Refused, as_index, read
-from people.session_end import (
+from realtime import hub, sessions
+from realtime.batching import Batches
+from realtime.live import LeanDispatch, scope_language
+from realtime.messages import ListOf, Refused, as_index, read
+from realtime.session_end import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_MANY_SOCKETS,
     SessionBound,
     admit,
 )
+from realtime.throttle import TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
     participant_id = None
     quiz_id = None
     players = ""  # the players' hub group, once the socket is accepted
-    writer = None  # a player's direct writer to daphne's socket (people/hub.py)
+    writer = None  # a player's direct writer to daphne's socket (realtime/hub.py)
     roster_pending = False
 
     async def connect(self) -> None:
@@ -124,7 +124,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
             await self.send_snapshot()
         else:
             # The stage is the same for every player: one frame per process,
-            # written to every local player by the hub (people/hub.py).
+            # written to every local player by the hub (realtime/hub.py).
             self.participant_id = seated.participant.pk
             self.group = players
             await hub.send(self, self.writer, html)
@@ -273,7 +273,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
         await self.send(text_data=html)
 
     def personal_text(self, me: dict) -> str:
-        """This player's own result, from the hub (people/hub.py)."""
+        """This player's own result, from the hub (realtime/hub.py)."""
         with translation.override(self.language):
             return stage.render_me(me)
 
@@ -294,7 +294,7 @@ def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
     for a floor connecting together, one trip to the database thread and a
     fixed number of queries per batch. Each tab's (SignedIn, Seated,
     snapshot): SignedIn None if the session signs nobody in, Seated None if
-    the person holds all the sockets they may (people/socket_cap.py; no seat
+    the person holds all the sockets they may (realtime/socket_cap.py; no seat
     is taken then)."""
     admitted = admit([(key, channel) for key, channel, _language in tabs])
     signed_in = [
@@ -329,21 +329,3 @@ def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
 # stays a short transaction and within SQLite's limit on query parameters.
 MAX_SEATS = 250
 _seating = Batches(seat, MAX_SEATS)
-
-
-class TokenBucket:
-    """``capacity`` messages at once, refilled at ``rate`` a second."""
-
-    def __init__(self, capacity: int, rate: float):
-        self.capacity, self.rate = capacity, rate
-        self.tokens = float(capacity)
-        self.checked = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.checked) * self.rate)
-        self.checked = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True

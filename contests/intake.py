@@ -4,7 +4,7 @@ When a floor answers within the same half second, one transaction per answer
 queues a thousand trips through the one database thread. Here answers for a
 quiz wait while the batch before them is being stored, then go in one
 ``running.record_answers`` call: one transaction, a fixed number of queries
-(people/batching.py). Each sender is acknowledged only after its batch has
+(realtime/batching.py). Each sender is acknowledged only after its batch has
 committed.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contests import running
 from contests.errors import QuizError
-from people.batching import Batches
+from realtime.batching import Batches
 
 # Enough to drain a floor's burst in a few commits; small enough that one
 # transaction stays short (and within SQLite's limit on query parameters).

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from realtime import groups
 from training.models import QuestionKind
 
 MIN_SECONDS = 5
@@ -127,10 +128,10 @@ class Quiz(models.Model):
         return self.questions.get(position=self.current_position)
 
     def group(self) -> str:
-        return f"contest-{self.pk}"
+        return groups.contest(self.pk)
 
     def host_group(self) -> str:
-        return f"contest-{self.pk}-host"
+        return groups.contest_host(self.pk)
 
 
 class QuizQuestion(models.Model):

@@ -21,7 +21,7 @@ from contests.models import Answer, Participant, Phase, Quiz, QuizQuestion, Quiz
 from contests.scoring import answer_points, is_correct, streak_bonus
 from contests.signals import quiz_finished
 from contests.stage import answer_labels
-from people.messages import storable
+from realtime.messages import storable
 from training.models import QuestionKind
 
 MAX_TEXT_ANSWER = 200

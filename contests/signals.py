@@ -24,7 +24,7 @@ quiz_finished = Signal()
 #: - ``sender``: the ``contests.models.Quiz`` class.
 #: - ``quiz_ids``: ids of every quiz still live (in its lobby or running),
 #:   oldest first. Screens that show live quizzes to an audience follow the
-#:   group ``contests.broadcast.audience_group(quiz_id)``, which receives
+#:   group ``realtime.groups.contest_audience(quiz_id)``, which receives
 #:   ``quiz.audience`` events: ``{"type": "quiz.audience", "html": {language:
 #:   fragment}}`` with ``#audience-stage`` (whole stage) or
 #:   ``#audience-answered`` (the answered count) for htmx out-of-band swaps.

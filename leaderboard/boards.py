@@ -35,8 +35,9 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import period_start, today
-from people.live import render_per_language
 from people.models import Team, User
+from realtime import groups
+from realtime.live import render_per_language
 
 PANELS_TEMPLATE = "leaderboard/_display_panels.html"
 CELEBRATION_TEMPLATE = "leaderboard/_display_celebration.html"
@@ -65,8 +66,8 @@ class Board:
     @property
     def group(self) -> str:
         if self.kind == DisplayScope.CENTER:
-            return "board-center"
-        return f"board-{self.kind}-{self.target}"
+            return groups.BOARD_CENTER
+        return groups.board(self.kind, self.target)
 
     def people(self) -> Q | None:
         """Whose points and kudos this board shows (None: everyone's)."""

@@ -28,7 +28,7 @@ from leaderboard import ledger
 from leaderboard.csat_sheets import REQUIRED, cell_text, parse_period, read_sheet
 from leaderboard.models import CsatImport, CsatResult, Source
 from people.models import User
-from training.sheets import RowProblem, UnreadableFile
+from uploads.spreadsheets import RowProblem, UnreadableFile
 
 TARGET = Fraction(4, 5)  # points start above 80% satisfied
 MAX_COUNT = 1_000_000  # ratings of one agent in one month; more is a typo

@@ -4,7 +4,7 @@ template to fill in.
 ``read_sheet`` finds the header row (Chinese or English names, any order)
 and returns each filled row's cells by column, numbered as Excel shows them
 (the header is row 1); ``cell_text`` and ``parse_period`` read one cell.
-The reading itself is training.sheets, shared with the question bank; here
+The reading itself is uploads.spreadsheets, shared with the question bank; here
 the cells stay as Excel gives them (dates, numbers) and a file may hold
 10000 rows. What the rows must hold is checked in leaderboard.csat.
 """
@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from training.sheets import Column, Table, read_table
+from uploads.spreadsheets import Column, Table, read_table
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000

@@ -27,7 +27,7 @@ from leaderboard.csat import (
 from leaderboard.csat_sheets import MAX_FILE_BYTES, MAX_ROWS, template_workbook
 from leaderboard.models import CsatImport
 from people.permissions import manager_required
-from training.sheets import UnreadableFile
+from uploads.spreadsheets import UnreadableFile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_MONTHS = 24

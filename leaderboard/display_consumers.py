@@ -24,12 +24,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from contests.broadcast import audience_group
 from contests.models import Quiz
 from contests.stage import audience_snapshot
 from leaderboard import boards, displays, live
-from people import hub
-from people.messages import Refused, read
+from realtime import groups, hub
+from realtime.messages import Refused, read
 
 # Private-use close codes (docs/protocol.md).
 CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
@@ -94,7 +93,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
         for group in (
             display.group(),
             boards.board_of(display).group,
-            live.DISPLAYS_GROUP,
+            groups.DISPLAYS,
         ):
             await self.join(group)
         await database_sync_to_async(displays.touch)(display.pk)
@@ -103,7 +102,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             display_id=display.pk, language=self.language
         )
         for quiz_id in quiz_ids:
-            await self.join(audience_group(quiz_id))
+            await self.join(groups.contest_audience(quiz_id))
         self.quiz_ids = quiz_ids
         await self.send_json(frame)
 
@@ -201,10 +200,10 @@ class DisplayConsumer(AsyncWebsocketConsumer):
         live_now = [int(q) for q in event["quiz_ids"]]
         for quiz_id in self.quiz_ids:
             if quiz_id not in live_now:
-                await self.leave(audience_group(quiz_id))
+                await self.leave(groups.contest_audience(quiz_id))
         for quiz_id in live_now:
             if quiz_id not in self.quiz_ids:
-                await self.join(audience_group(quiz_id))
+                await self.join(groups.contest_audience(quiz_id))
                 stage = event["stages"].get(str(quiz_id))
                 if stage:
                     await self.send_json(

@@ -36,14 +36,13 @@ from django.utils import timezone
 from contests.stage import audience_snapshot
 from leaderboard import boards
 from leaderboard.models import Display
-from people.live import uses_in_memory_layer
+from realtime import groups
+from realtime.live import uses_in_memory_layer
 
 logger = logging.getLogger("servicestar.leaderboard.live")
 
 COALESCE_S = 0.4
 CELEBRATE_S = 10
-# Every wall display, whatever its board: for live-quiz takeovers.
-DISPLAYS_GROUP = "displays"
 
 
 def points_changed(entry) -> None:
@@ -95,7 +94,7 @@ def quizzes_changed(quiz_ids: list[int]) -> None:
             "quiz_ids": list(quiz_ids),
             "stages": stages,
         }
-        async_to_sync(get_channel_layer().group_send)(DISPLAYS_GROUP, event)
+        async_to_sync(get_channel_layer().group_send)(groups.DISPLAYS, event)
     except Exception:
         logger.exception("Telling the wall displays about live quizzes failed")
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from people.forms import AVATAR_PIXELS
-from people.images import reencode_image
 from people.models import Notice, Site, Team, User
+from uploads.images import reencode_image
 
 
 class StaffChangeForm(UserChangeForm):

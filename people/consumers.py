@@ -5,8 +5,8 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from people import live, sessions
-from people.session_end import (
+from realtime import groups, live, sessions
+from realtime.session_end import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_MANY_SOCKETS,
     SessionBound,
@@ -38,9 +38,9 @@ class PersonalFeedConsumer(SessionBound, AsyncWebsocketConsumer):
             return
         self.session_lease = (who.user.pk, self.channel_name)
         self.language = live.scope_language(self.scope)
-        self.groups_joined = [live.user_group(who.user.pk), live.FLOOR_GROUP]
+        self.groups_joined = [groups.user(who.user.pk), groups.FLOOR]
         if who.user.team_id:
-            self.groups_joined.append(live.team_group(who.user.team_id))
+            self.groups_joined.append(groups.team(who.user.team_id))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.bind_session(key, who, since)

@@ -6,8 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from people.images import reencode_image
 from people.models import Notice, Site, Team, User
+from uploads.images import reencode_image
 
 AVATAR_PIXELS = 256
 

@@ -1,7 +1,7 @@
 """Closing a person's sockets when their session ends or their account changes.
 
 Connected in PeopleConfig.ready. Each sends its ending after the transaction
-commits (people/session_end.py), wherever the change came from: the staff
+commits (realtime/session_end.py), wherever the change came from: the staff
 page, the Django admin (its password pages too), ``manage.py changepassword``.
 """
 
@@ -11,8 +11,8 @@ from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from people import session_end
 from people.models import User
+from realtime import session_end
 
 
 @receiver(user_logged_out)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from people import live
 from people.models import Notice, Team, User
+from realtime import groups, live
 
 
 @transaction.atomic
 def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
     """Save a notice and push it, after commit, to the people it is for."""
     notice = Notice.objects.create(sender=sender, team=team, text=text.strip())
-    group = live.team_group(team.pk) if team else live.FLOOR_GROUP
+    group = groups.team(team.pk) if team else groups.FLOOR
     fragments = live.render_per_language(
         "people/_notice_pushed.html", {"notice": notice}
     )
@@ -25,7 +25,7 @@ def post_notice(*, sender: User, text: str, team: Team | None = None) -> Notice:
 def change_avatar(*, user: User, image: ContentFile | None) -> User:
     """Replace (or, given None, remove) the user's avatar; the old file goes.
 
-    ``image`` is already re-encoded (people.images.reencode_image).
+    ``image`` is already re-encoded (uploads.images.reencode_image).
     """
     old = user.avatar.name if user.avatar else ""
     if image is None:

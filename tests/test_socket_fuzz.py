@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contests import consumers, services
-from people import live
+from realtime import groups
 from tests import factories
 from tests.contests.conftest import make_bank
 from tests.contests.test_live import frames_until, send
@@ -195,7 +195,7 @@ async def test_the_personal_feed_ignores_anything_and_still_gets_notices(
 
     notice = {"zh-hans": "<p>通知</p>", "en": "<p>Notice</p>"}
     await get_channel_layer().group_send(
-        live.FLOOR_GROUP, {"type": "feed.fragment", "html": notice}
+        groups.FLOOR, {"type": "feed.fragment", "html": notice}
     )
     assert await fuzzed.receive_from() == "<p>Notice</p>"
     assert await other.receive_from() == "<p>Notice</p>"

@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
-from people.images import reencode_image
 from training import services
 from training.models import Bank, Category, Deletion, Question
 from training.sheet_columns import QUESTION_IMAGE_BOX
+from uploads.images import reencode_image
 
 
 class CategoryInline(admin.TabularInline):

@@ -20,7 +20,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
-from people.images import ALLOWED_FORMATS
 from training.models import Question, QuestionKind
 from training.sheet_columns import (
     COLUMNS,
@@ -29,6 +28,7 @@ from training.sheet_columns import (
     question_cells,
 )
 from training.spreadsheets import MAX_QUESTIONS
+from uploads.images import ALLOWED_FORMATS
 
 logger = logging.getLogger("servicestar.training")
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from people.images import reencode_image
 from people.models import Role, User
 from training.models import (
     OPTION_LETTERS,
@@ -21,6 +20,7 @@ from training.sheet_columns import (
     QUESTION_IMAGE_BOX,
 )
 from training.spreadsheets import MAX_FILE_BYTES
+from uploads.images import reencode_image
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 TRUTH_CHOICES = [("true", _("True")), ("false", _("False"))]

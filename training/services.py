@@ -110,7 +110,7 @@ def save_question(
 
     ``new_category``, when given, names a category to use or create;
     otherwise ``category`` is one of the bank's. ``image`` is already
-    re-encoded (people.images).
+    re-encoded (uploads.images).
 
     A replaced picture's file is kept: quizzes copy a question, picture file
     name included, so a file may outlive the question that brought it.

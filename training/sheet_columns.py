@@ -20,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
-from people.images import reencode_image
 from training.models import (
     OPTION_LETTERS,
     Category,
@@ -28,7 +27,8 @@ from training.models import (
     QuestionKind,
     question_shape_errors,
 )
-from training.sheets import Column, fold
+from uploads.images import reencode_image
+from uploads.spreadsheets import Column, fold
 
 MAX_OPTION_LENGTH = 200
 QUESTION_IMAGE_BOX = 1024

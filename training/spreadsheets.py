@@ -3,7 +3,7 @@
 Nothing here needs a request or the database: ``read_questions`` takes the
 file's bytes and returns either questions ready to save or every problem, by
 the row number Excel shows (the header is row 1). Reading the file is
-training.sheets; what each column means is training.sheet_columns. Messages
+uploads.spreadsheets; what each column means is training.sheet_columns. Messages
 come out in the active language.
 """
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from training.sheet_columns import COLUMNS, REQUIRED, QuestionRow, parse_row
-from training.sheets import NUL, RowProblem, UnreadableFile, read_table
+from uploads.spreadsheets import NUL, RowProblem, UnreadableFile, read_table
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 2000

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from realtime import groups
+
 __all__ = ["Display", "DisplayScope", "PairingCode", "Panel"]
 
 ONLINE_WITHIN = timedelta(seconds=90)
@@ -164,7 +166,7 @@ class Display(models.Model):
         return [str(Panel(p).label) for p in self.panels if p in Panel.values]
 
     def group(self) -> str:
-        return f"display-{self.pk}"
+        return groups.display(self.pk)
 
 
 class PairingCode(models.Model):

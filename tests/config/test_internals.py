@@ -22,9 +22,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from contests.consumers import QuizConsumer
-from people import layers
-from people.live import LeanDispatch
-from people.sessions import signed_in_users
+from realtime import layers
+from realtime.live import LeanDispatch
+from realtime.sessions import signed_in_users
 from tests.daphne_objects import open_socket
 from tests.factories import make_user
 from tests.servers import ROOT, base_env

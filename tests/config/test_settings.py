@@ -61,7 +61,7 @@ def test_no_environment_means_embedded_sqlite_wal_and_in_memory_layer(tmp_path):
     assert shown["name"] == str(tmp_path / "servicestar.sqlite3")
     assert shown["options"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in shown["options"]["init_command"]
-    assert shown["layer"] == "people.layers.InMemoryChannelLayer"
+    assert shown["layer"] == "realtime.layers.InMemoryChannelLayer"
     assert shown["debug"] is False
 
 

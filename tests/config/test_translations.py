@@ -12,7 +12,16 @@ from pathlib import Path
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["config", "people", "training", "contests", "leaderboard", "templates"]
+SOURCES = [
+    "config",
+    "realtime",
+    "uploads",
+    "people",
+    "training",
+    "contests",
+    "leaderboard",
+    "templates",
+]
 PO = Path("locale/zh_Hans/LC_MESSAGES/django.po")
 
 

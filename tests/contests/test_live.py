@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from config.routing import build_websocket_application
 from contests import clock
-from contests.broadcast import audience_group
 from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
 from contests.models import Answer, Quiz
-from people import hub
-from people.live import uses_in_memory_layer
+from realtime import groups, hub
+from realtime.live import uses_in_memory_layer
 from tests.sockets import connect, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -315,7 +314,7 @@ async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reve
 ):
     layer = get_channel_layer()
     screen = await layer.new_channel()
-    await layer.group_add(audience_group(quiz.pk), screen)
+    await layer.group_add(groups.contest_audience(quiz.pk), screen)
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
     await send(player, action="answer", position=0, choice="0")
     await player.receive_from()

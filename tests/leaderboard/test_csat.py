@@ -29,7 +29,7 @@ from leaderboard.csat_sheets import MAX_ROWS, parse_period
 from leaderboard.models import CsatImport, PointEntry, PointTotal
 from leaderboard.reasons import reason
 from tests.factories import make_user
-from training.spreadsheets import UnreadableFile
+from uploads.spreadsheets import UnreadableFile
 
 NOVEMBER = date(2026, 11, 20)  # "today" for the pure reading tests
 OCTOBER = date(2026, 10, 1)

@@ -34,7 +34,7 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import today
-from people import hub
+from realtime import hub
 from tests.contests.conftest import make_bank
 from tests.factories import make_team, make_user
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from config.routing import build_websocket_application
 from contests.models import Participant
-from people import session_end, socket_cap
 from people.services import post_notice
-from people.session_end import (
+from realtime import session_end, socket_cap
+from realtime.session_end import (
     CLOSE_ACCOUNT_CHANGED,
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_MANY_SOCKETS,

@@ -15,8 +15,8 @@ from PIL import Image
 
 from training import excel, services
 from training.models import Bank, Category, Question
-from training.sheets import MAX_SHARED_STRINGS, _count_strings
 from training.spreadsheets import UnreadableFile, read_questions
+from uploads.spreadsheets import MAX_SHARED_STRINGS, _count_strings
 
 HEADER = ["分类", "题型", "题目", "选项A", "选项B", "选项C", "答案", "解析", "语言"]
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from people.batching import Batches
+from realtime.batching import Batches
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ and quizzes) at once, with a close code the page understands
 they happen to reconnect.
 
 Every process keeps its own open sockets by person and by session, and one
-listener channel in the group ``live.SESSIONS_GROUP``. An ending is sent to
+listener channel in the group ``groups.SESSIONS``. An ending is sent to
 that group once, after its transaction commits: one message per process
 (through Redis, to every worker), however many sockets, and no socket joins a
 group of its own for this, so a floor connecting at once costs the channel
@@ -47,7 +47,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from people import live, sessions, socket_cap
+from realtime import groups, live, sessions, socket_cap
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def recheck_user_sessions(user_id: int) -> None:
 
 
 def _send(ending: dict) -> None:
-    live.send_after_commit(live.SESSIONS_GROUP, {"type": ENDED, **ending})
+    live.send_after_commit(groups.SESSIONS, {"type": ENDED, **ending})
 
 
 # Signing a socket in.
@@ -100,7 +100,7 @@ def _send(ending: dict) -> None:
 def admit(sockets: list[tuple[str, str]]) -> list[tuple[object, bool]]:
     """For sockets connecting, each (session key, channel name): who the
     session signs in (a ``sessions.SignedIn``, None if nobody) and whether
-    the socket got one of its person's places (people/socket_cap.py). Blocks:
+    the socket got one of its person's places (realtime/socket_cap.py). Blocks:
     for the database thread."""
     found = sessions.signed_in([key for key, _channel in sockets])
     signed = [(found.get(key), channel) for key, channel in sockets]
@@ -243,7 +243,7 @@ class Registry:
     async def start(self) -> None:
         if not self.channel_name:
             self.channel_name = await self.layer.new_channel()
-        await self.layer.group_add(live.SESSIONS_GROUP, self.channel_name)
+        await self.layer.group_add(groups.SESSIONS, self.channel_name)
         self.tasks = [
             self.loop.create_task(self.run()),
             self.loop.create_task(self.upkeep()),
@@ -280,7 +280,7 @@ class Registry:
             try:
                 await asyncio.to_thread(socket_cap.renew, held)
                 if time.monotonic() - joined > RENEW_GROUP_S:
-                    await self.layer.group_add(live.SESSIONS_GROUP, self.channel_name)
+                    await self.layer.group_add(groups.SESSIONS, self.channel_name)
                     joined = time.monotonic()
             except Exception:
                 logger.warning("Could not renew the sockets' places", exc_info=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from people.sessions import session_key, signed_in_users
+from realtime.sessions import session_key, signed_in_users
 from tests.factories import make_user
 from tests.sockets import session_cookie_for
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from channels.layers import InMemoryChannelLayer
 
-from people import hub
+from realtime import hub
 
 pytestmark = pytest.mark.asyncio
 

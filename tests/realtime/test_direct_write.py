@@ -15,7 +15,7 @@ import struct
 
 import pytest
 
-from people import hub
+from realtime import hub
 from tests.daphne_objects import SMALL_BUFFER, open_socket
 
 FRAME_BYTES = 32 * 1024

@@ -18,24 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-FLOOR_GROUP = "floor"
-# Every process's one listener for sessions that end (people/session_end.py).
-SESSIONS_GROUP = "sessions"
-
 
 def uses_in_memory_layer() -> bool:
     """Whether this process's channel layer lives only inside it."""
     return settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith(
         "InMemoryChannelLayer"
     )
-
-
-def user_group(user_id: int) -> str:
-    return f"user-{user_id}"
-
-
-def team_group(team_id: int) -> str:
-    return f"team-{team_id}"
 
 
 def render_per_language(template_name: str, context: dict) -> dict[str, str]:
