@@ -36,7 +36,7 @@ from leaderboard.models import (
 )
 from leaderboard.periods import period_start, today
 from people.live import render_per_language
-from people.models import Team, User
+from people.models import Team, User, initials_of
 
 PANELS_TEMPLATE = "leaderboard/_display_panels.html"
 CELEBRATION_TEMPLATE = "leaderboard/_display_celebration.html"
@@ -155,15 +155,6 @@ class Person:
         return abs(self.movement or 0)
 
 
-def initials_of(name: str) -> str:
-    name = name.strip()
-    if not name:
-        return "?"
-    if not name.isascii():
-        return name[0]
-    return "".join(part[0] for part in name.split()[:2]).upper()
-
-
 def avatar_url(person_id: int, media_url: str) -> str:
     """The avatar through the display's own gate (media needs a login); the
     version changes when the person uploads a new picture."""
@@ -177,7 +168,7 @@ def public_row(row: rankings.Row) -> Person:
         rank=row.rank,
         points=row.points,
         name=row.public_name,
-        initials=initials_of(row.public_name) if aliased else row.initials,
+        initials=initials_of(row.public_name),
         avatar=""
         if aliased or not row.avatar
         else avatar_url(row.person_id, row.avatar),
@@ -339,7 +330,7 @@ def _celebrated(person: User) -> dict:
     aliased = bool(person.board_alias)
     return {
         "name": person.public_name,
-        "initials": initials_of(person.public_name) if aliased else person.initials,
+        "initials": initials_of(person.public_name),
         "avatar": avatar_url(person.pk, person.avatar.url)
         if person.avatar and not aliased
         else "",

@@ -31,7 +31,6 @@ class Row:
     person_id: int
     name: str
     public_name: str
-    initials: str
     avatar: str
     team_name: str
     stars: int
@@ -161,7 +160,6 @@ def _rows(period: str, standing: _Standing, totals) -> list[Row]:
                 person_id=person.pk,
                 name=person.name,
                 public_name=person.public_name,
-                initials=person.initials,
                 avatar=person.avatar.url
                 if person.avatar and not person.board_alias
                 else "",
