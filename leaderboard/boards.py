@@ -17,7 +17,6 @@ import hashlib
 from dataclasses import dataclass
 from math import ceil
 
-from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,13 +47,9 @@ POINT_PANELS = (Panel.STARS, Panel.TEAMS, Panel.MOVERS)
 KUDOS_PANELS = (Panel.KUDOS,)
 
 
-def top_n() -> int:
-    return max(1, int(getattr(settings, "BOARD_TOP_N", 10)))
-
-
 def public_limit(ranked: int, cap: int | None = None) -> int:
     """How many places a public board shows of a ranking of ``ranked``."""
-    return min(cap or top_n(), ceil(ranked / 2))
+    return min(cap or rankings.public_top(), ceil(ranked / 2))
 
 
 @dataclass(frozen=True)
@@ -200,7 +195,7 @@ def top_level() -> int:
 
 def panels_context(board: Board, panels=ALL_PANELS) -> dict:
     """Everything the panels show, read once for every language."""
-    context = {"board": board, "panels": list(panels), "top_n": top_n()}
+    context = {"board": board, "panels": list(panels), "top_n": rankings.public_top()}
     scope = board.people()
     if Panel.STARS in panels:
         limit = public_limit(_ranked("month", scope))

@@ -17,8 +17,9 @@ from people.models import Role, Team, User
 
 
 def public_top() -> int:
-    """How many places a public board shows (settings.BOARD_TOP_N)."""
-    return getattr(settings, "BOARD_TOP_N", 10)
+    """How many places a public board (TV, shared page) shows at most:
+    settings.BOARD_TOP_N, read here only."""
+    return max(1, settings.BOARD_TOP_N)
 
 
 AROUND = 2
