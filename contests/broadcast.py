@@ -167,17 +167,17 @@ async def _flush_count(quiz_id: int) -> None:
         _pending_counts.pop(quiz_id, None)
     fragments = await database_sync_to_async(_answered_fragments)(quiz_id)
     if fragments:
-        console, audience = fragments
+        host_group, console, audience = fragments
         layer = get_channel_layer()
-        await layer.group_send(
-            f"contest-{quiz_id}-host", {"type": "quiz.answered", "html": console}
-        )
+        await layer.group_send(host_group, {"type": "quiz.answered", "html": console})
         await layer.group_send(
             audience_group(quiz_id), {"type": "quiz.audience", "html": audience}
         )
 
 
-def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
+def _answered_fragments(quiz_id: int) -> tuple[str, dict, dict] | None:
+    """The host's group, and the count for the console and the audience in
+    every language."""
     quiz = Quiz.objects.filter(pk=quiz_id).first()
     if quiz is None:
         return None
@@ -185,7 +185,7 @@ def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             console[code], audience[code] = stage.answered_fragments(quiz)
-    return console, audience
+    return quiz.host_group(), console, audience
 
 
 def audience_group(quiz_id: int) -> str:

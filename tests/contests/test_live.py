@@ -310,6 +310,15 @@ async def test_the_host_closes_a_question_early_without_revealing(
         await socket.disconnect()
 
 
+async def test_the_host_console_counts_the_answers_as_they_come(quiz, trainer, players):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(player, action="answer", position=0, choice="0")
+    await player.receive_from()
+    await frames_until(host, "1 of 3 answered")
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
 async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reveal(
     quiz, trainer, players
 ):
