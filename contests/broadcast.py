@@ -94,20 +94,18 @@ def final_results(quiz: Quiz, results) -> None:
     channels = _player_channels(quiz)
     total = quiz.questions.count()
     payloads = {
-        channels[s.participant_id]: {
-            "name": s.name,
-            "score": s.score,
-            "shuffle_key": None,
-            "result": None,
-            "answer": None,
-            "final": {
-                "score": s.score,
-                "rank": s.rank,
-                "players": len(results),
-                "correct_count": s.correct_count,
-                "total": total,
-            },
-        }
+        channels[s.participant_id]: stage.PersonalPart(
+            name=s.name,
+            score=s.score,
+            shuffle_key=None,
+            final=stage.FinalResult(
+                score=s.score,
+                rank=s.rank,
+                players=len(results),
+                correct_count=s.correct_count,
+                total=total,
+            ),
+        )
         for s in results
         if s.participant_id in channels
     }
@@ -121,10 +119,12 @@ def _player_channels(quiz: Quiz) -> dict[int, str]:
     )
 
 
-def _publish_each(quiz: Quiz, payloads: dict[str, dict]) -> None:
-    if not payloads:
+def _publish_each(quiz: Quiz, parts: dict[str, stage.PersonalPart]) -> None:
+    """After commit, each named player's channel its own PersonalPart."""
+    if not parts:
         return
     group = quiz.group()
+    payloads = {channel: part.as_json() for channel, part in parts.items()}
     transaction.on_commit(lambda: async_to_sync(hub.publish_each)(group, payloads))
 
 

@@ -319,6 +319,28 @@ async def test_the_host_console_counts_the_answers_as_they_come(quiz, trainer, p
         await socket.disconnect()
 
 
+async def test_each_player_hears_their_own_result_at_the_reveal_and_the_end(
+    quiz, trainer, players
+):
+    host, (right, wrong, silent) = await open_quiz(quiz, trainer, *players)
+    await send(right, action="answer", position=0, choice="0")
+    await send(wrong, action="answer", position=0, choice="1")
+    await right.receive_from()
+    await wrong.receive_from()
+    await send(host, action="reveal")
+    heard = {}
+    for name, socket in [("right", right), ("wrong", wrong), ("silent", silent)]:
+        heard[name] = (await frames_until(socket, 'id="quiz-me"'))[-1]
+    assert "Right!" in heard["right"] and "#1" in heard["right"]
+    assert "Not this time" in heard["wrong"] and "#2" in heard["wrong"]
+    assert "No answer this time" in heard["silent"]
+    await send(host, action="end")
+    final = (await frames_until(right, "You finished"))[-1]
+    assert "#1" in final and "1 of 4 right" in final
+    for socket in (host, right, wrong, silent):
+        await socket.disconnect()
+
+
 async def test_screens_following_a_quiz_see_counts_but_no_answer_before_the_reveal(
     quiz, trainer, players
 ):
