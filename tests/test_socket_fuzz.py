@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from contests import consumers, services
 from people import live
 from tests import factories
-from tests.contests.conftest import make_bank
 from tests.contests.test_live import frames_until, send
 from tests.leaderboard.test_displays import open_display, pair
 from tests.sockets import connect
@@ -116,7 +115,7 @@ def server_errors(caplog) -> list[str]:
 @pytest.fixture
 def typed_first(trainer, team):
     """A quiz whose first question takes typed text; two players joined."""
-    bank = make_bank(trainer)
+    bank = factories.make_bank(trainer)
     quiz = services.create_quiz(
         host=trainer,
         title="热线号码",

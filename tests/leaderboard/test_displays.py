@@ -35,8 +35,7 @@ from leaderboard.models import (
 )
 from leaderboard.periods import today
 from people import hub
-from tests.contests.conftest import make_bank
-from tests.factories import make_team, make_user
+from tests.factories import make_bank, make_team, make_user
 
 LOOK_ALIKES = set("0O1IL2Z5S8B6GUVDQ")
 
