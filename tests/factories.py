@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from leaderboard import boards, displays
+from leaderboard.models import Display
 from people.models import Role, Site, Team, User
 from training.models import Bank, Category, Question
 
@@ -79,3 +81,14 @@ def make_bank(created_by) -> Bank:
         explanation="记住这个号码。",
     )
     return bank
+
+
+def pair_display(manager, **fields) -> tuple[Display, str]:
+    """A display paired the whole way: TV asks, manager claims, TV collects.
+    Returns the display and its token."""
+    code, secret = displays.start_pairing(browser_secret=None)
+    values = {"name": "Floor 3", "language": "en", "panels": list(boards.ALL_PANELS)}
+    values.update(fields)
+    displays.claim_code(code=code.code, by=manager, **values)
+    collected = displays.collect_token(browser_secret=secret)
+    return collected.display, collected.token

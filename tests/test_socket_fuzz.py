@@ -22,9 +22,7 @@ from hypothesis import strategies as st
 from contests import consumers, services
 from people import live
 from tests import factories
-from tests.contests.test_live import frames_until, send
-from tests.leaderboard.test_displays import open_display, pair
-from tests.sockets import connect
+from tests.sockets import connect, frames_until, open_display, send
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -206,7 +204,7 @@ async def test_the_personal_feed_ignores_anything_and_still_gets_notices(
 async def test_a_wall_display_ignores_anything_but_a_ping_and_stays_live(
     manager, caplog
 ):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(factories.pair_display)(manager)
     fuzzed = await open_display(display.pk, token)
     other = await open_display(display.pk, token)
     for socket in (fuzzed, other):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 
 import pytest
@@ -20,27 +19,12 @@ from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHEN
 from contests.models import Answer, Quiz
 from people import hub
 from people.live import uses_in_memory_layer
-from tests.sockets import connect, session_cookie_for
+from tests.sockets import connect, frames_until, send, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 # What would give the answer away: the explanation, the correct-option marks.
 SECRETS = ["95598 是电力服务热线", "is-correct", "tick", "✓</span>"]
-
-
-async def frames_until(socket, marker: str, timeout: float = 3.0) -> list[str]:
-    """Every frame received up to and including the first containing ``marker``."""
-    frames = []
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = await socket.receive_from(timeout=timeout)
-            frames.append(frame)
-            if marker in frame:
-                return frames
-
-
-async def send(socket, **message) -> None:
-    await socket.send_to(text_data=json.dumps(message))
 
 
 async def open_quiz(quiz, trainer, *players):
