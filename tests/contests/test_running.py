@@ -172,7 +172,17 @@ def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
 
 @pytest.mark.parametrize(
     ("choice", "position"),
-    [([7], 0), ([0, 1], 0), ("0", 3), ([], 0), ({"a": 1}, 0), (["x"], 0)],
+    [
+        ([7], 0),  # no such option
+        ([0, 1], 0),  # two options for a single choice
+        ([], 0),
+        ({"a": 1}, 0),
+        (["x"], 0),
+        ("", 3),  # typed answer: empty
+        ("   ", 3),
+        (["95598"], 3),  # a list for a typed answer
+        ("9" * (running.MAX_TEXT_ANSWER + 1), 3),  # too long
+    ],
 )
 def test_answers_that_do_not_fit_the_question_are_refused(
     quiz, trainer, players, choice, position
@@ -183,10 +193,12 @@ def test_answers_that_do_not_fit_the_question_are_refused(
     quiz.questions.filter(position=position).update(
         opened_at=timezone.now(), deadline=timezone.now() + timedelta(seconds=20)
     )
-    if position == 3:
-        choice = ""
-    with pytest.raises(QuizError):
+    with pytest.raises(QuizError) as refused:
         answer(quiz, players[0], choice, position=position, after_s=0.5)
+    assert refused.value.code == "invalid"
+    assert not Answer.objects.exists()
+    players[0].refresh_from_db()
+    assert (players[0].score, players[0].streak) == (0, 0)
 
 
 def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(
