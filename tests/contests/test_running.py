@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from contests import running, services
+from contests import running, services, stage
 from contests.errors import QuizError
 from contests.models import Answer, Phase, QuizStatus
 from contests.signals import quiz_finished
@@ -107,22 +107,44 @@ def test_streak_bonus_and_all_or_nothing_multiple_choice(quiz, trainer, players)
     assert [a.bonus for a in answers] == [0, 100]
 
 
-def test_pausing_gives_the_time_back(quiz, trainer, players):
+def test_pausing_gives_the_time_back(quiz, trainer, players, monkeypatch):
+    """Paused 5 s into a 20 s question for a minute: the clock stands still
+    at 15 s left, nothing is taken or closed meanwhile, and after the resume
+    the question still has 15 s and an answer 10 s later took 15 s."""
     question = started(quiz, trainer)
+    opened = question.opened_at
+    clock = [opened + timedelta(seconds=5)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
     running.pause_quiz(quiz_id=quiz.pk, by=trainer)
+
+    clock[0] = opened + timedelta(seconds=65)
+    quiz.refresh_from_db()
+    assert quiz.paused_at == opened + timedelta(seconds=5)
+    assert stage.remaining_ms(quiz, question) == 15_000
     with pytest.raises(QuizError) as refused:
-        running.record_answer(
-            quiz_id=quiz.pk,
-            user=players[0].user,
-            position=0,
-            choice=[0],
-            received_at=timezone.now(),
-        )
+        answer(quiz, players[0], [0], after_s=65)
     assert refused.value.code == "paused"
+    assert not Answer.objects.exists()
+    assert not running.close_question(quiz_id=quiz.pk, position=0)
+
     running.resume_quiz(quiz_id=quiz.pk, by=trainer)
+    quiz.refresh_from_db()
     question.refresh_from_db()
-    assert question.deadline > question.opened_at + timedelta(seconds=20)
-    assert question.paused_seconds > 0
+    assert (quiz.status, quiz.phase, quiz.paused_at) == (
+        QuizStatus.RUNNING,
+        Phase.QUESTION,
+        None,
+    )
+    assert question.deadline == opened + timedelta(seconds=80)
+    assert question.paused_seconds == 60
+    assert question.closed_at is None
+    assert stage.remaining_ms(quiz, question) == 15_000
+
+    clock[0] = opened + timedelta(seconds=75)
+    answer(quiz, players[0], [0], after_s=75)
+    assert Answer.objects.get().elapsed_ms == 15_000
+    players[0].refresh_from_db()
+    assert players[0].score == 625  # 1000 × (1 − (15 / 20) / 2)
 
 
 def test_the_clock_closes_only_at_the_deadline(quiz, trainer, players):
