@@ -185,8 +185,9 @@ def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
         quiz_id=quiz.pk, participant_id=players[0].pk, by=trainer
     )
     started(quiz, trainer)
-    with pytest.raises(QuizError):
+    with pytest.raises(QuizError) as refused:
         answer(quiz, players[0], [0])
+    assert refused.value.code == "not_playing"
     with pytest.raises(QuizError) as refused:
         services.join_quiz(quiz=quiz, user=players[0].user)
     assert refused.value.code == "removed"
