@@ -9,7 +9,7 @@ PORT ?= 8000
 # The address the demo's pages (and so their WebSockets) come from.
 SITE_URL ?= http://$(HOST):$(PORT),http://localhost:$(PORT)
 
-.PHONY: demo test check install messages makemessages format serve
+.PHONY: demo test test-fast check install messages makemessages format serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ demo: install messages
 
 test: install messages
 	$(BIN)/python -m pytest
+
+# Every test but the browser (e2e) and multi-process (services) ones, on the
+# embedded SQLite and in-memory layer whatever the environment says.
+test-fast: install messages
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not e2e and not services"
 
 # The live-path benchmark (docs/performance.md); BENCH_N=100,500 for a quick run.
 # Known vulnerabilities in the installed dependencies (.ci/audit.py).

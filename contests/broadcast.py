@@ -94,20 +94,18 @@ def final_results(quiz: Quiz, results) -> None:
     channels = _player_channels(quiz)
     total = quiz.questions.count()
     payloads = {
-        channels[s.participant_id]: {
-            "name": s.name,
-            "score": s.score,
-            "shuffle_key": None,
-            "result": None,
-            "answer": None,
-            "final": {
-                "score": s.score,
-                "rank": s.rank,
-                "players": len(results),
-                "correct_count": s.correct_count,
-                "total": total,
-            },
-        }
+        channels[s.participant_id]: stage.PersonalPart(
+            name=s.name,
+            score=s.score,
+            shuffle_key=None,
+            final=stage.FinalResult(
+                score=s.score,
+                rank=s.rank,
+                players=len(results),
+                correct_count=s.correct_count,
+                total=total,
+            ),
+        )
         for s in results
         if s.participant_id in channels
     }
@@ -121,10 +119,12 @@ def _player_channels(quiz: Quiz) -> dict[int, str]:
     )
 
 
-def _publish_each(quiz: Quiz, payloads: dict[str, dict]) -> None:
-    if not payloads:
+def _publish_each(quiz: Quiz, parts: dict[str, stage.PersonalPart]) -> None:
+    """After commit, each named player's channel its own PersonalPart."""
+    if not parts:
         return
     group = quiz.group()
+    payloads = {channel: part.as_json() for channel, part in parts.items()}
     transaction.on_commit(lambda: async_to_sync(hub.publish_each)(group, payloads))
 
 
@@ -167,18 +167,18 @@ async def _flush_count(quiz_id: int) -> None:
         _pending_counts.pop(quiz_id, None)
     fragments = await database_sync_to_async(_answered_fragments)(quiz_id)
     if fragments:
-        console, audience = fragments
+        host_group, console, audience = fragments
         layer = get_channel_layer()
-        await layer.group_send(
-            groups.contest_host(quiz_id), {"type": "quiz.answered", "html": console}
-        )
+        await layer.group_send(host_group, {"type": "quiz.answered", "html": console})
         await layer.group_send(
             groups.contest_audience(quiz_id),
             {"type": "quiz.audience", "html": audience},
         )
 
 
-def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
+def _answered_fragments(quiz_id: int) -> tuple[str, dict, dict] | None:
+    """The host's group, and the count for the console and the audience in
+    every language."""
     quiz = Quiz.objects.filter(pk=quiz_id).first()
     if quiz is None:
         return None
@@ -186,7 +186,7 @@ def _answered_fragments(quiz_id: int) -> tuple[dict, dict] | None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             console[code], audience[code] = stage.answered_fragments(quiz)
-    return console, audience
+    return quiz.host_group(), console, audience
 
 
 def player_removed(participant) -> None:

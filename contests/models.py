@@ -41,9 +41,6 @@ class QuizQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status=QuizStatus.FINISHED)
 
-    def hosted_by(self, user):
-        return self.filter(host=user)
-
 
 class Quiz(models.Model):
     """A knowledge quiz (业务知识擂台赛) run live by one trainer, its host."""

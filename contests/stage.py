@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from django.template.loader import render_to_string
@@ -152,7 +152,43 @@ def answer_payload(question: QuizQuestion | None, choice) -> dict | None:
     return {"position": question.position, "labels": answer_labels(question, choice)}
 
 
-def me_payloads(quiz: Quiz, participants: list[Participant]) -> list[dict]:
+@dataclass(frozen=True)
+class FinalResult:
+    """A player's end of the quiz: among ``players``, of ``total`` questions."""
+
+    score: int
+    rank: int | None
+    players: int
+    correct_count: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PersonalPart:
+    """The personal part of a player's screen (#quiz-answer, #quiz-me): the
+    score so far, the result at a reveal, or the final result at the end."""
+
+    name: str
+    score: int
+    shuffle_key: int | None
+    result: standings.PersonalResult | None = None
+    final: FinalResult | None = None
+    answer: dict | None = None  # the answer locked in (answer_payload)
+
+    def as_json(self) -> dict:
+        """What _player_me.html reads, and what the hub carries to a player's
+        socket (people/hub.py, publish_each): plain JSON."""
+        return {
+            "name": self.name,
+            "score": self.score,
+            "shuffle_key": self.shuffle_key,
+            "result": asdict(self.result) if self.result else None,
+            "final": asdict(self.final) if self.final else None,
+            "answer": self.answer,
+        }
+
+
+def me_payloads(quiz: Quiz, participants: list[Participant]) -> list[PersonalPart]:
     """The personal part of each player's screen, read from the database in
     a fixed number of queries however many of them connect together.
 
@@ -183,50 +219,50 @@ def me_payloads(quiz: Quiz, participants: list[Participant]) -> list[dict]:
         hidden = 0
         if answer and quiz.phase in (Phase.QUESTION, Phase.CLOSED):
             hidden = answer.points + answer.bonus
-        payload = {
-            "name": participant.user.name,
-            "score": participant.score - hidden,
-            "shuffle_key": shuffle_key(quiz, participant.pk),
-            "result": None,
-            "final": None,
-            "answer": answer_payload(question, answer.choice if answer else None),
-        }
+        final = result = None
         if finished:
-            payload["final"] = final_result(participant, players, total)
+            final = FinalResult(
+                score=participant.score,
+                rank=participant.final_rank,
+                players=players,
+                correct_count=participant.correct_count,
+                total=total,
+            )
         elif results is not None:
             result = results.get(participant.pk)
-            payload["result"] = asdict(result) if result else None
-        payloads.append(payload)
+        payloads.append(
+            PersonalPart(
+                name=participant.user.name,
+                score=participant.score - hidden,
+                shuffle_key=shuffle_key(quiz, participant.pk),
+                result=result,
+                final=final,
+                answer=answer_payload(question, answer.choice if answer else None),
+            )
+        )
     return payloads
 
 
 def me_from_result(
-    quiz: Quiz, question: QuizQuestion, participant_id: int, name: str, result
-) -> dict:
+    quiz: Quiz,
+    question: QuizQuestion,
+    participant_id: int,
+    name: str,
+    result: standings.PersonalResult,
+) -> PersonalPart:
     """The personal part at a reveal, built without touching the database."""
-    return {
-        "name": name,
-        "score": result.score,
-        "shuffle_key": shuffle_key(quiz, participant_id),
-        "result": asdict(result),
-        "final": None,
-        "answer": answer_payload(question, result.choice),
-    }
-
-
-def final_result(participant: Participant, players: int, total: int) -> dict:
-    """A player's end of quiz: among ``players``, of ``total`` questions."""
-    return {
-        "score": participant.score,
-        "rank": participant.final_rank,
-        "players": players,
-        "correct_count": participant.correct_count,
-        "total": total,
-    }
+    return PersonalPart(
+        name=name,
+        score=result.score,
+        shuffle_key=shuffle_key(quiz, participant_id),
+        result=result,
+        answer=answer_payload(question, result.choice),
+    )
 
 
 def render_me(me: dict) -> str:
-    """The personal fragments (#quiz-answer, #quiz-me) in the active language."""
+    """The personal fragments (#quiz-answer, #quiz-me) in the active language,
+    from PersonalPart.as_json()."""
     return render_to_string(PLAYER_ME, {"me": me})
 
 
@@ -243,7 +279,7 @@ def player_snapshots(quiz: Quiz, players: list[tuple[Participant, str]]) -> list
     snapshots = []
     for (_participant, language), me in zip(players, mes, strict=True):
         with translation.override(language):
-            snapshots.append(stage_html(quiz) + render_me(me))
+            snapshots.append(stage_html(quiz) + render_me(me.as_json()))
     return snapshots
 
 

@@ -17,7 +17,6 @@ import hashlib
 from dataclasses import dataclass
 from math import ceil
 
-from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,7 +34,7 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import period_start, today
-from people.models import Team, User
+from people.models import Team, User, initials_of
 from realtime import groups
 from realtime.live import render_per_language
 
@@ -49,13 +48,9 @@ POINT_PANELS = (Panel.STARS, Panel.TEAMS, Panel.MOVERS)
 KUDOS_PANELS = (Panel.KUDOS,)
 
 
-def top_n() -> int:
-    return max(1, int(getattr(settings, "BOARD_TOP_N", 10)))
-
-
 def public_limit(ranked: int, cap: int | None = None) -> int:
     """How many places a public board shows of a ranking of ``ranked``."""
-    return min(cap or top_n(), ceil(ranked / 2))
+    return min(cap or rankings.public_top(), ceil(ranked / 2))
 
 
 @dataclass(frozen=True)
@@ -156,15 +151,6 @@ class Person:
         return abs(self.movement or 0)
 
 
-def initials_of(name: str) -> str:
-    name = name.strip()
-    if not name:
-        return "?"
-    if not name.isascii():
-        return name[0]
-    return "".join(part[0] for part in name.split()[:2]).upper()
-
-
 def avatar_url(person_id: int, media_url: str) -> str:
     """The avatar through the display's own gate (media needs a login); the
     version changes when the person uploads a new picture."""
@@ -178,7 +164,7 @@ def public_row(row: rankings.Row) -> Person:
         rank=row.rank,
         points=row.points,
         name=row.public_name,
-        initials=initials_of(row.public_name) if aliased else row.initials,
+        initials=initials_of(row.public_name),
         avatar=""
         if aliased or not row.avatar
         else avatar_url(row.person_id, row.avatar),
@@ -210,7 +196,7 @@ def top_level() -> int:
 
 def panels_context(board: Board, panels=ALL_PANELS) -> dict:
     """Everything the panels show, read once for every language."""
-    context = {"board": board, "panels": list(panels), "top_n": top_n()}
+    context = {"board": board, "panels": list(panels), "top_n": rankings.public_top()}
     scope = board.people()
     if Panel.STARS in panels:
         limit = public_limit(_ranked("month", scope))
@@ -340,7 +326,7 @@ def _celebrated(person: User) -> dict:
     aliased = bool(person.board_alias)
     return {
         "name": person.public_name,
-        "initials": initials_of(person.public_name) if aliased else person.initials,
+        "initials": initials_of(person.public_name),
         "avatar": avatar_url(person.pk, person.avatar.url)
         if person.avatar and not aliased
         else "",

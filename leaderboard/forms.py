@@ -72,9 +72,3 @@ class ThresholdsForm(forms.Form):
 
     def thresholds(self) -> dict[int, int]:
         return {n: self.cleaned_data[f"stars_{n}"] for n in range(1, 6)}
-
-
-class AliasForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["board_alias"]

@@ -24,17 +24,5 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     )
 
 
-def period_bounds(period: str, day: date) -> tuple[datetime, datetime | None]:
-    """[start, end) of the period holding ``day``; all time has no end."""
-    start = period_start(period, day)
-    begin = day_bounds(start)[0]
-    if period == "week":
-        return begin, day_bounds(start + timedelta(days=6))[1]
-    if period == "month":
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return begin, day_bounds(following - timedelta(days=1))[1]
-    return begin, None
-
-
 def today() -> date:
     return timezone.localdate()

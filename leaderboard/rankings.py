@@ -17,8 +17,9 @@ from people.models import Role, Team, User
 
 
 def public_top() -> int:
-    """How many places a public board shows (settings.BOARD_TOP_N)."""
-    return getattr(settings, "BOARD_TOP_N", 10)
+    """How many places a public board (TV, shared page) shows at most:
+    settings.BOARD_TOP_N, read here only."""
+    return max(1, settings.BOARD_TOP_N)
 
 
 AROUND = 2
@@ -31,7 +32,6 @@ class Row:
     person_id: int
     name: str
     public_name: str
-    initials: str
     avatar: str
     team_name: str
     stars: int
@@ -161,7 +161,6 @@ def _rows(period: str, standing: _Standing, totals) -> list[Row]:
                 person_id=person.pk,
                 name=person.name,
                 public_name=person.public_name,
-                initials=person.initials,
                 avatar=person.avatar.url
                 if person.avatar and not person.board_alias
                 else "",

@@ -71,6 +71,17 @@ class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+def initials_of(name: str) -> str:
+    """What stands in for a missing photo: one character for a CJK name (the
+    family name), two letters otherwise."""
+    name = name.strip()
+    if not name:
+        return "?"
+    if not name.isascii():
+        return name[0]
+    return "".join(part[0] for part in name.split()[:2]).upper()
+
+
 def avatar_path(instance: User, filename: str) -> str:
     # Random names: an avatar's address says nothing about whose it is.
     return f"avatars/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
@@ -163,14 +174,7 @@ class User(AbstractUser):
 
     @property
     def initials(self) -> str:
-        """One character for CJK names (the family name), two letters otherwise."""
-        name = self.name.strip()
-        if not name:
-            return "?"
-        if not name.isascii():
-            return name[0]
-        parts = name.split()
-        return "".join(part[0] for part in parts[:2]).upper()
+        return initials_of(self.name)
 
     @property
     def can_train(self) -> bool:

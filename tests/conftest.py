@@ -10,6 +10,7 @@ import asyncio
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -121,7 +122,19 @@ def manager(db):
     return factories.make_user(username="carol", display_name="沈经理", role="manager")
 
 
+# Every test in these folders carries its marker, so `make test-fast`
+# (-m "not e2e and not services") cannot pick up one that was not marked.
+MARKED_FOLDERS = {"e2e": pytest.mark.e2e, "services": pytest.mark.services}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last: Playwright's sync API keeps an event loop running in
-    the main thread for the rest of the session."""
+    """Tests in tests/e2e/ and tests/services/ get their marker; browser tests
+    run last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session."""
+    tests = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(tests):
+            folder = item.path.relative_to(tests).parts[0]
+            if folder in MARKED_FOLDERS:
+                item.add_marker(MARKED_FOLDERS[folder])
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

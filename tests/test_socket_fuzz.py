@@ -22,10 +22,7 @@ from hypothesis import strategies as st
 from contests import consumers, services
 from realtime import groups
 from tests import factories
-from tests.contests.conftest import make_bank
-from tests.contests.test_live import frames_until, send
-from tests.leaderboard.test_displays import open_display, pair
-from tests.sockets import connect
+from tests.sockets import connect, frames_until, open_display, send
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -116,7 +113,7 @@ def server_errors(caplog) -> list[str]:
 @pytest.fixture
 def typed_first(trainer, team):
     """A quiz whose first question takes typed text; two players joined."""
-    bank = make_bank(trainer)
+    bank = factories.make_bank(trainer)
     quiz = services.create_quiz(
         host=trainer,
         title="热线号码",
@@ -207,7 +204,7 @@ async def test_the_personal_feed_ignores_anything_and_still_gets_notices(
 async def test_a_wall_display_ignores_anything_but_a_ping_and_stays_live(
     manager, caplog
 ):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(factories.pair_display)(manager)
     fuzzed = await open_display(display.pk, token)
     other = await open_display(display.pk, token)
     for socket in (fuzzed, other):

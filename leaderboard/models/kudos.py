@@ -90,7 +90,3 @@ class Kudos(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} → {self.receiver}: {self.get_heart_display()}"
-
-    @property
-    def heart_hint(self) -> str:
-        return str(HEART_HINTS[self.heart])

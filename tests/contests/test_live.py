@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 
 import pytest
@@ -19,27 +18,12 @@ from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHEN
 from contests.models import Answer, Quiz
 from realtime import groups, hub
 from realtime.live import uses_in_memory_layer
-from tests.sockets import connect, session_cookie_for
+from tests.sockets import connect, frames_until, send, session_cookie_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 # What would give the answer away: the explanation, the correct-option marks.
 SECRETS = ["95598 是电力服务热线", "is-correct", "tick", "✓</span>"]
-
-
-async def frames_until(socket, marker: str, timeout: float = 3.0) -> list[str]:
-    """Every frame received up to and including the first containing ``marker``."""
-    frames = []
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = await socket.receive_from(timeout=timeout)
-            frames.append(frame)
-            if marker in frame:
-                return frames
-
-
-async def send(socket, **message) -> None:
-    await socket.send_to(text_data=json.dumps(message))
 
 
 async def open_quiz(quiz, trainer, *players):
@@ -306,6 +290,37 @@ async def test_the_host_closes_a_question_early_without_revealing(
     refusal = await player.receive_from()
     assert "Time is up: your answer reached the server after the deadline" in refusal
     for socket in (host, player, *others):
+        await socket.disconnect()
+
+
+async def test_the_host_console_counts_the_answers_as_they_come(quiz, trainer, players):
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(player, action="answer", position=0, choice="0")
+    await player.receive_from()
+    await frames_until(host, "1 of 3 answered")
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
+async def test_each_player_hears_their_own_result_at_the_reveal_and_the_end(
+    quiz, trainer, players
+):
+    host, (right, wrong, silent) = await open_quiz(quiz, trainer, *players)
+    await send(right, action="answer", position=0, choice="0")
+    await send(wrong, action="answer", position=0, choice="1")
+    await right.receive_from()
+    await wrong.receive_from()
+    await send(host, action="reveal")
+    heard = {}
+    for name, socket in [("right", right), ("wrong", wrong), ("silent", silent)]:
+        heard[name] = (await frames_until(socket, 'id="quiz-me"'))[-1]
+    assert "Right!" in heard["right"] and "#1" in heard["right"]
+    assert "Not this time" in heard["wrong"] and "#2" in heard["wrong"]
+    assert "No answer this time" in heard["silent"]
+    await send(host, action="end")
+    final = (await frames_until(right, "You finished"))[-1]
+    assert "#1" in final and "1 of 4 right" in final
+    for socket in (host, right, wrong, silent):
         await socket.disconnect()
 
 

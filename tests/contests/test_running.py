@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from contests import running, services
+from contests import running, services, stage
 from contests.errors import QuizError
 from contests.models import Answer, Phase, QuizStatus
 from contests.signals import quiz_finished
@@ -107,22 +107,44 @@ def test_streak_bonus_and_all_or_nothing_multiple_choice(quiz, trainer, players)
     assert [a.bonus for a in answers] == [0, 100]
 
 
-def test_pausing_gives_the_time_back(quiz, trainer, players):
+def test_pausing_gives_the_time_back(quiz, trainer, players, monkeypatch):
+    """Paused 5 s into a 20 s question for a minute: the clock stands still
+    at 15 s left, nothing is taken or closed meanwhile, and after the resume
+    the question still has 15 s and an answer 10 s later took 15 s."""
     question = started(quiz, trainer)
+    opened = question.opened_at
+    clock = [opened + timedelta(seconds=5)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
     running.pause_quiz(quiz_id=quiz.pk, by=trainer)
+
+    clock[0] = opened + timedelta(seconds=65)
+    quiz.refresh_from_db()
+    assert quiz.paused_at == opened + timedelta(seconds=5)
+    assert stage.remaining_ms(quiz, question) == 15_000
     with pytest.raises(QuizError) as refused:
-        running.record_answer(
-            quiz_id=quiz.pk,
-            user=players[0].user,
-            position=0,
-            choice=[0],
-            received_at=timezone.now(),
-        )
+        answer(quiz, players[0], [0], after_s=65)
     assert refused.value.code == "paused"
+    assert not Answer.objects.exists()
+    assert not running.close_question(quiz_id=quiz.pk, position=0)
+
     running.resume_quiz(quiz_id=quiz.pk, by=trainer)
+    quiz.refresh_from_db()
     question.refresh_from_db()
-    assert question.deadline > question.opened_at + timedelta(seconds=20)
-    assert question.paused_seconds > 0
+    assert (quiz.status, quiz.phase, quiz.paused_at) == (
+        QuizStatus.RUNNING,
+        Phase.QUESTION,
+        None,
+    )
+    assert question.deadline == opened + timedelta(seconds=80)
+    assert question.paused_seconds == 60
+    assert question.closed_at is None
+    assert stage.remaining_ms(quiz, question) == 15_000
+
+    clock[0] = opened + timedelta(seconds=75)
+    answer(quiz, players[0], [0], after_s=75)
+    assert Answer.objects.get().elapsed_ms == 15_000
+    players[0].refresh_from_db()
+    assert players[0].score == 625  # 1000 × (1 − (15 / 20) / 2)
 
 
 def test_the_clock_closes_only_at_the_deadline(quiz, trainer, players):
@@ -163,8 +185,9 @@ def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
         quiz_id=quiz.pk, participant_id=players[0].pk, by=trainer
     )
     started(quiz, trainer)
-    with pytest.raises(QuizError):
+    with pytest.raises(QuizError) as refused:
         answer(quiz, players[0], [0])
+    assert refused.value.code == "not_playing"
     with pytest.raises(QuizError) as refused:
         services.join_quiz(quiz=quiz, user=players[0].user)
     assert refused.value.code == "removed"
@@ -172,7 +195,17 @@ def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
 
 @pytest.mark.parametrize(
     ("choice", "position"),
-    [([7], 0), ([0, 1], 0), ("0", 3), ([], 0), ({"a": 1}, 0), (["x"], 0)],
+    [
+        ([7], 0),  # no such option
+        ([0, 1], 0),  # two options for a single choice
+        ([], 0),
+        ({"a": 1}, 0),
+        (["x"], 0),
+        ("", 3),  # typed answer: empty
+        ("   ", 3),
+        (["95598"], 3),  # a list for a typed answer
+        ("9" * (running.MAX_TEXT_ANSWER + 1), 3),  # too long
+    ],
 )
 def test_answers_that_do_not_fit_the_question_are_refused(
     quiz, trainer, players, choice, position
@@ -183,10 +216,12 @@ def test_answers_that_do_not_fit_the_question_are_refused(
     quiz.questions.filter(position=position).update(
         opened_at=timezone.now(), deadline=timezone.now() + timedelta(seconds=20)
     )
-    if position == 3:
-        choice = ""
-    with pytest.raises(QuizError):
+    with pytest.raises(QuizError) as refused:
         answer(quiz, players[0], choice, position=position, after_s=0.5)
+    assert refused.value.code == "invalid"
+    assert not Answer.objects.exists()
+    players[0].refresh_from_db()
+    assert (players[0].score, players[0].streak) == (0, 0)
 
 
 def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(

@@ -35,23 +35,13 @@ from leaderboard.models import (
 )
 from leaderboard.periods import today
 from realtime import hub
-from tests.contests.conftest import make_bank
-from tests.factories import make_team, make_user
+from tests.factories import make_bank, make_team, make_user, pair_display
+from tests.sockets import open_display
 
 LOOK_ALIKES = set("0O1IL2Z5S8B6GUVDQ")
 
 
 # Helpers.
-
-
-def pair(manager, **fields) -> tuple[Display, str]:
-    """A display paired the whole way: TV asks, manager claims, TV collects."""
-    code, secret = displays.start_pairing(browser_secret=None)
-    values = {"name": "Floor 3", "language": "en", "panels": list(boards.ALL_PANELS)}
-    values.update(fields)
-    displays.claim_code(code=code.code, by=manager, **values)
-    collected = displays.collect_token(browser_secret=secret)
-    return collected.display, collected.token
 
 
 def points(person, amount: int, reference: str):
@@ -63,18 +53,6 @@ def points(person, amount: int, reference: str):
         detail={"title": "t", "rank": 1, "players": 1, "score": amount},
         occurred_at=timezone.now(),
     )
-
-
-async def open_display(display_id: int, token: str | None):
-    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-    if token:
-        headers.append((b"cookie", f"{displays.TOKEN_COOKIE}={token}".encode()))
-    socket = WebsocketCommunicator(
-        build_websocket_application(), f"/ws/display/{display_id}/", headers=headers
-    )
-    connected, _code = await socket.connect()
-    assert connected
-    return socket
 
 
 async def frame(socket, timeout: float = 2.0) -> dict:
@@ -250,7 +228,7 @@ def test_a_code_is_claimed_once_and_not_after_it_expired(manager, english):
 
 @pytest.mark.parametrize("role", ["agent", "trainer"])
 def test_only_managers_pair_edit_or_revoke_displays(client, manager, role, team):
-    display, _token = pair(manager)
+    display, _token = pair_display(manager)
     person = make_user(role=role, team=team)
     client.force_login(person)
     for url in [
@@ -271,8 +249,8 @@ def test_only_managers_pair_edit_or_revoke_displays(client, manager, role, team)
 
 
 def test_managers_see_each_display_online_or_offline(client, manager):
-    online, _token = pair(manager, name="Lobby TV")
-    offline, _token = pair(manager, name="Canteen TV")
+    online, _token = pair_display(manager, name="Lobby TV")
+    offline, _token = pair_display(manager, name="Canteen TV")
     Display.objects.filter(pk=online.pk).update(last_seen_at=timezone.now())
     Display.objects.filter(pk=offline.pk).update(
         last_seen_at=timezone.now() - timedelta(minutes=5)
@@ -287,7 +265,7 @@ def test_managers_see_each_display_online_or_offline(client, manager):
 
 
 def test_a_manager_edits_what_a_display_shows(client, manager, team):
-    display, _token = pair(manager)
+    display, _token = pair_display(manager)
     client.force_login(manager)
     url = reverse("leaderboard:display_edit", args=[display.pk])
     form = {
@@ -310,7 +288,7 @@ def test_a_manager_edits_what_a_display_shows(client, manager, team):
 
 
 def test_a_display_token_opens_no_staff_page(manager, agent):
-    _display, token = pair(manager)
+    _display, token = pair_display(manager)
     tv = Client()
     tv.cookies[displays.TOKEN_COOKIE] = token
     assert tv.get(reverse("leaderboard:display")).status_code == 200
@@ -337,7 +315,7 @@ def test_the_avatar_gate_serves_only_a_paired_display_and_never_an_alias(
         person.avatar.save("a.webp", ContentFile(picture.getvalue()))
     other_agent.board_alias = "Moonlight"
     other_agent.save()
-    _display, token = pair(manager)
+    _display, token = pair_display(manager)
     tv = Client()
     url = reverse("leaderboard:display_avatar", args=[agent.pk])
     assert tv.get(url).status_code == 404  # no token
@@ -350,8 +328,8 @@ def test_the_avatar_gate_serves_only_a_paired_display_and_never_an_alias(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_display_token_opens_only_its_own_socket(manager, team):
-    mine, token = await sync_to_async(pair)(manager)
-    other, _other_token = await sync_to_async(pair)(manager, name="Other")
+    mine, token = await sync_to_async(pair_display)(manager)
+    other, _other_token = await sync_to_async(pair_display)(manager, name="Other")
     socket = await open_display(other.pk, token)
     assert await closed_with(socket) == CLOSE_FORBIDDEN
 
@@ -382,7 +360,7 @@ async def test_a_display_token_opens_only_its_own_socket(manager, team):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_revoking_closes_the_socket_at_once_and_the_tv_says_so(manager):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     socket = await open_display(display.pk, token)
     assert (await frame(socket))["type"] == "snapshot"
 
@@ -463,7 +441,7 @@ async def test_a_points_change_reaches_a_connected_display_without_asking(
 ):
     # How fast is for bench/ to measure (machines here are shared and noisy);
     # this only proves the change arrives by itself.
-    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    display, token = await sync_to_async(pair_display)(manager, panels=["stars"])
     socket = await open_display(display.pk, token)
     snapshot = await frame(socket)
     assert agent.display_name not in snapshot["panels"]
@@ -478,7 +456,7 @@ async def test_a_points_change_reaches_a_connected_display_without_asking(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_burst_of_200_awards_makes_a_few_broadcasts_not_200(manager, team):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     people = await sync_to_async(lambda: [make_user(team=team) for _ in range(20)])()
     socket = await open_display(display.pk, token)
     await frame(socket)
@@ -504,10 +482,10 @@ async def test_a_burst_of_200_awards_makes_a_few_broadcasts_not_200(manager, tea
 
 def test_a_change_is_rendered_only_for_the_boards_and_panels_it_touches(manager, team):
     elsewhere = make_team(name="Elsewhere")
-    pair(manager, name="Center")
-    pair(manager, name="Ours", scope="team", team=team)
-    pair(manager, name="Theirs", scope="team", team=elsewhere)
-    pair(manager, name="Site", scope="site", site=team.site)
+    pair_display(manager, name="Center")
+    pair_display(manager, name="Ours", scope="team", team=team)
+    pair_display(manager, name="Theirs", scope="team", team=elsewhere)
+    pair_display(manager, name="Site", scope="site", site=team.site)
     messages = live._render(live.Pending(kudos_teams={team.pk}))
     groups = {group for group, _event in messages}
     assert groups == {
@@ -527,7 +505,7 @@ def test_a_change_is_rendered_only_for_the_boards_and_panels_it_touches(manager,
 async def test_a_kudos_shows_on_the_display_and_leaves_it_when_hidden(
     manager, trainer, agent, other_agent
 ):
-    display, token = await sync_to_async(pair)(manager, panels=["kudos"])
+    display, token = await sync_to_async(pair_display)(manager, panels=["kudos"])
     socket = await open_display(display.pk, token)
     await frame(socket)
     from leaderboard.kudos import hide_kudos, send_kudos
@@ -553,7 +531,7 @@ async def test_a_kudos_shows_on_the_display_and_leaves_it_when_hidden(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_confirmed_service_star_and_five_stars_are_celebrated(manager, agent):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     socket = await open_display(display.pk, token)
     await frame(socket)
 
@@ -590,7 +568,7 @@ async def test_a_confirmed_service_star_and_five_stars_are_celebrated(manager, a
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_display_ignores_everything_but_a_ping(manager):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     socket = await open_display(display.pk, token)
     await frame(socket)
     before = await sync_to_async(
@@ -610,7 +588,7 @@ async def test_a_display_ignores_everything_but_a_ping(manager):
 async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
     manager, trainer, team
 ):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     bank = await sync_to_async(make_bank)(trainer)
 
     def create_quiz():
@@ -658,7 +636,7 @@ async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_editing_a_display_makes_the_tv_reload_with_the_new_settings(manager):
-    display, token = await sync_to_async(pair)(manager)
+    display, token = await sync_to_async(pair_display)(manager)
     socket = await open_display(display.pk, token)
     await frame(socket)
     await sync_to_async(displays.update_display)(
@@ -669,7 +647,7 @@ async def test_editing_a_display_makes_the_tv_reload_with_the_new_settings(manag
 
 
 def test_the_tv_page_is_in_the_display_language_without_a_login(manager):
-    _display, token = pair(manager, language="en")
+    _display, token = pair_display(manager, language="en")
     tv = Client()
     tv.cookies[displays.TOKEN_COOKIE] = token
     page = tv.get(reverse("leaderboard:display"), HTTP_ACCEPT_LANGUAGE="zh-CN")
@@ -699,7 +677,7 @@ async def test_a_display_hears_its_board_again_after_redis_forgot_its_groups(
     manager, agent, in_memory_layer, monkeypatch
 ):
     monkeypatch.setattr(displays, "HEARTBEAT_EVERY_S", 0)
-    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    display, token = await sync_to_async(pair_display)(manager, panels=["stars"])
     socket = await open_display(display.pk, token)
     await frame(socket)
 
@@ -718,7 +696,7 @@ async def test_a_display_hears_its_board_again_after_redis_forgot_its_groups(
 async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
     manager, agent, settings, monkeypatch
 ):
-    display, token = await sync_to_async(pair)(manager, panels=["stars"])
+    display, token = await sync_to_async(pair_display)(manager, panels=["stars"])
     socket = await open_display(display.pk, token)
     await frame(socket)
 

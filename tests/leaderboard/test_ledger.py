@@ -14,8 +14,7 @@ from leaderboard import ledger, rankings
 from leaderboard.models import AppendOnly, PointEntry, PointTotal, StarThreshold
 from leaderboard.periods import period_start
 from leaderboard.rules import change_rule, rule_for
-from tests.contests.conftest import make_bank
-from tests.factories import make_user
+from tests.factories import make_bank, make_user
 
 NOON = timezone.make_aware(datetime(2026, 11, 18, 12, 0))  # a Wednesday
 

@@ -27,8 +27,7 @@ from realtime.session_end import (
     CLOSE_TOO_MANY_SOCKETS,
     session_digest,
 )
-from tests.contests.conftest import make_bank
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_bank
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contests import services as contest_services
 from contests.models import Quiz
-from tests.contests.conftest import make_bank
+from tests.factories import make_bank
 from training.models import Bank, Question
 
 
