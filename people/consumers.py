@@ -24,17 +24,16 @@ class PersonalFeedConsumer(SessionBound, AsyncWebsocketConsumer):
     """
 
     async def connect(self) -> None:
-        # Accepted before any check: a handshake refused outright reaches the
-        # page as 1006, which htmx retries forever; a close code stops it.
-        await self.accept()
         key = sessions.session_key(self.scope)
         since = await self.listen_for_endings()
         ((who, held),) = await database_sync_to_async(admit)([(key, self.channel_name)])
-        if who is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        if not held:
-            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+        if who is None or not held:
+            # Accepted only to be closed: a handshake refused outright
+            # reaches the page as 1006, which htmx retries forever; a close
+            # code stops it.
+            await self.accept()
+            code = CLOSE_UNAUTHENTICATED if who is None else CLOSE_TOO_MANY_SOCKETS
+            await self.close(code=code)
             return
         self.session_lease = (who.user.pk, self.channel_name)
         self.language = live.scope_language(self.scope)
@@ -43,6 +42,11 @@ class PersonalFeedConsumer(SessionBound, AsyncWebsocketConsumer):
             self.groups_joined.append(groups.team(who.user.team_id))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        # Accepted once it is in its groups: a page whose feed is open hears
+        # every notice sent from then on (accepting first lost one sent
+        # while the groups were being joined). Bound after, so a session that
+        # ended meanwhile closes it with its code.
+        await self.accept()
         await self.bind_session(key, who, since)
 
     async def disconnect(self, code: int) -> None:

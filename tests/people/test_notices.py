@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from django.urls import reverse
 
 from people.consumers import CLOSE_UNAUTHENTICATED
 from people.models import Notice
 from people.services import post_notice
+from realtime import groups
 from tests.sockets import connect
 
 
@@ -86,3 +88,21 @@ async def test_anonymous_websocket_is_closed_with_a_code_the_page_sees():
     socket, connected, _ = await connect("/ws/me/")
     assert connected
     assert (await socket.receive_output())["code"] == CLOSE_UNAUTHENTICATED
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_feed_hears_what_is_sent_the_moment_it_is_open(agent):
+    """Open means subscribed: a notice sent right after the page's feed
+    opened was lost while the feed was still joining its groups."""
+    feed, ok, _ = await connect("/ws/me/", agent, language="en")
+    assert ok
+    await get_channel_layer().group_send(
+        groups.FLOOR,
+        {
+            "type": "feed.fragment",
+            "html": {"en": "<p>now</p>", "zh-hans": "<p>现在</p>"},
+        },
+    )
+    assert await feed.receive_from(timeout=2) == "<p>now</p>"
+    await feed.disconnect()
