@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from contests import broadcast, clock, intake, running, services, stage
 from contests.errors import QuizError
 from contests.models import Quiz
-from realtime import hub, sessions
+from realtime import direct, hub, sessions
 from realtime.batching import Batches
 from realtime.live import LeanDispatch, scope_language
 from realtime.messages import ListOf, Refused, as_index, read
@@ -92,7 +92,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
         self.players = players = Quiz(pk=self.quiz_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
-        self.writer = hub.direct_writer(self)
+        self.writer = direct.direct_writer(self)
         await hub.join(players, self, self.language, held=True, writer=self.writer)
         try:
             who, seated, html = await _seating.submit(

@@ -27,7 +27,7 @@ from django.utils import translation
 from contests.models import Quiz
 from contests.stage import audience_snapshot
 from leaderboard import boards, displays, live
-from realtime import groups, hub
+from realtime import direct, groups
 from realtime.messages import Refused, read
 
 # Private-use close codes (docs/protocol.md).
@@ -151,7 +151,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
         # its pings still arrive is never timed out by daphne, and every
         # frame would wait in the server's memory for it, without end.
         limit = settings.DISPLAY_MAX_UNSENT_KB * 1024
-        if hub.unsent_bytes(self) > limit:
+        if direct.unsent_bytes(self) > limit:
             self.behind = True
             await self.close(code=CLOSE_BEHIND)
             return

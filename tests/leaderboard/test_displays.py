@@ -34,7 +34,7 @@ from leaderboard.models import (
     StarThreshold,
 )
 from leaderboard.periods import today
-from realtime import hub
+from realtime import direct
 from tests.factories import make_bank, make_team, make_user, pair_display
 from tests.sockets import open_display
 
@@ -702,7 +702,7 @@ async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
 
     # As daphne would report a TV that has not read its last megabyte.
     limit = settings.DISPLAY_MAX_UNSENT_KB * 1024
-    monkeypatch.setattr(hub, "unsent_bytes", lambda consumer: limit + 1)
+    monkeypatch.setattr(direct, "unsent_bytes", lambda consumer: limit + 1)
     await sync_to_async(points)(agent, 50, "quiz:1")
 
     assert await closed_with(socket) == CLOSE_BEHIND  # the TV reconnects

@@ -15,7 +15,7 @@ import struct
 
 import pytest
 
-from realtime import hub
+from realtime import direct
 from tests.daphne_objects import SMALL_BUFFER, open_socket
 
 FRAME_BYTES = 32 * 1024
@@ -65,9 +65,9 @@ def _one_frame(data: bytes) -> tuple[str, int] | None:
 
 def test_a_frame_goes_straight_to_daphnes_socket(daphne_socket):
     consumer, protocol, client = daphne_socket
-    writer = hub.direct_writer(consumer)
+    writer = direct.direct_writer(consumer)
     assert writer is not None, "the hub no longer finds daphne's socket"
-    assert writer(hub.prepare("第一题")) is True
+    assert writer(direct.prepare("第一题")) is True
     # Read without flushing Twisted's buffer: only a direct write got here.
     assert not protocol.transport.dataBuffer
     assert select.select([client], [], [], 5)[0]
@@ -76,7 +76,7 @@ def test_a_frame_goes_straight_to_daphnes_socket(daphne_socket):
 
 def test_frames_keep_their_order_behind_bytes_already_queued(daphne_socket):
     consumer, protocol, client = daphne_socket
-    writer = hub.direct_writer(consumer)
+    writer = direct.direct_writer(consumer)
     texts = [f"{n:03d}" + "x" * FRAME_BYTES for n in range(24)]
     queued_before_direct = 0
     for n, text in enumerate(texts):
@@ -85,7 +85,7 @@ def test_frames_keep_their_order_behind_bytes_already_queued(daphne_socket):
             continue
         if protocol.transport.dataBuffer or protocol.transport._tempDataLen:
             queued_before_direct += 1
-        assert writer(hub.prepare(text)) is True
+        assert writer(direct.prepare(text)) is True
     assert queued_before_direct > 0, "the socket never had bytes queued"
     frames = read_frames(client, protocol, len(texts))
     assert [f[:3] for f in frames] == [t[:3] for t in texts]
@@ -94,22 +94,22 @@ def test_frames_keep_their_order_behind_bytes_already_queued(daphne_socket):
 
 def test_unsent_bytes_counts_what_a_client_has_not_read(daphne_socket):
     consumer, protocol, client = daphne_socket
-    assert hub.unsent_bytes(consumer) == 0
-    writer = hub.direct_writer(consumer)
+    assert direct.unsent_bytes(consumer) == 0
+    writer = direct.direct_writer(consumer)
     for n in range(8):
-        writer(hub.prepare(f"{n}" + "x" * FRAME_BYTES))
+        writer(direct.prepare(f"{n}" + "x" * FRAME_BYTES))
     queued = len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen
     assert queued > 0
     # Twisted's buffer and the kernel's send queue, which holds some too.
-    assert hub.unsent_bytes(consumer) > queued
+    assert direct.unsent_bytes(consumer) > queued
     read_frames(client, protocol, 8)
-    assert hub.unsent_bytes(consumer) < SMALL_BUFFER * 4
+    assert direct.unsent_bytes(consumer) < SMALL_BUFFER * 4
 
 
 def test_turned_off_every_frame_takes_daphnes_path(daphne_socket, settings):
     consumer, _protocol, _client = daphne_socket
     settings.HUB_DIRECT_WRITE = False
-    assert hub.direct_writer(consumer) is None
+    assert direct.direct_writer(consumer) is None
 
 
 def test_a_missing_internal_is_logged_once_and_named(
@@ -117,11 +117,13 @@ def test_a_missing_internal_is_logged_once_and_named(
 ):
     consumer, _protocol, _client = daphne_socket
     # As if Twisted renamed an attribute the hub reads.
-    monkeypatch.setattr(hub, "TRANSPORT_NEEDS", (*hub.TRANSPORT_NEEDS, "_renamed"))
-    monkeypatch.setitem(hub._direct, "unavailable", False)
+    monkeypatch.setattr(
+        direct, "TRANSPORT_NEEDS", (*direct.TRANSPORT_NEEDS, "_renamed")
+    )
+    monkeypatch.setitem(direct._direct, "unavailable", False)
     with caplog.at_level(logging.WARNING, logger="servicestar.hub"):
-        assert hub.direct_writer(consumer) is None
-        assert hub.direct_writer(consumer) is None
+        assert direct.direct_writer(consumer) is None
+        assert direct.direct_writer(consumer) is None
     warnings = [r for r in caplog.records if r.name == "servicestar.hub"]
     assert len(warnings) == 1
     assert "_renamed" in warnings[0].getMessage()

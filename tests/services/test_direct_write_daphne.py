@@ -1,6 +1,6 @@
 """The hub's direct write against a real daphne, started the production way.
 
-The server says once whether frames go straight to its sockets (realtime/hub.py,
+The server says once whether frames go straight to its sockets (realtime/direct.py,
 docs/operations.md "Other people's internals"): under the pinned daphne,
 autobahn and Twisted they must, and ``HUB_DIRECT_WRITE=false`` must send
 them daphne's own way with nothing lost.
