@@ -109,14 +109,14 @@ def quiz(players: int, questions: int, seconds: int = 240) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from contests import services
-    from contests.models import Participant, Quiz, QuizStatus
+    from contests.kinds.quiz import setup as quiz_setup
+    from contests.models import Contest, Entry, Status
     from people.models import User
     from training.models import Bank, QuestionKind
 
     # A quiz left live by an interrupted run would be followed by the display.
-    Quiz.objects.live().filter(title__startswith=QUIZ_TITLE).update(
-        status=QuizStatus.FINISHED, phase="", ended_at=timezone.now()
+    Contest.objects.live().filter(title__startswith=QUIZ_TITLE).update(
+        status=Status.FINISHED, phase="", ended_at=timezone.now()
     )
     bank = Bank.objects.get(name="客服技能题库")
     pool = list(
@@ -127,7 +127,7 @@ def quiz(players: int, questions: int, seconds: int = 240) -> dict:
     chosen = [pool[i % len(pool)] for i in range(questions)]
     host = User.objects.get(username=HOST)
     with transaction.atomic():
-        made = services.create_quiz(
+        made = quiz_setup.create_quiz(
             host=host,
             title=f"{QUIZ_TITLE} {players}",
             bank=bank,
@@ -137,8 +137,8 @@ def quiz(players: int, questions: int, seconds: int = 240) -> dict:
         users = User.objects.filter(
             username__in=[agent_name(n) for n in range(1, players + 1)]
         ).order_by("username")
-        Participant.objects.bulk_create(
-            [Participant(quiz=made, user=u, team_id=u.team_id) for u in users],
+        Entry.objects.bulk_create(
+            [Entry(quiz=made, user=u, team_id=u.team_id) for u in users],
             batch_size=500,
         )
     return {
@@ -156,12 +156,12 @@ def quiz(players: int, questions: int, seconds: int = 240) -> dict:
 def count(quiz: int, positions: list[int]) -> dict:
     from django.db.models import Count
 
-    from contests.models import Answer
+    from contests.models import Submission
 
     found = {}
     for position in positions:
-        answers = Answer.objects.filter(
-            question__quiz_id=quiz, question__position=position
+        answers = Submission.objects.filter(
+            round__contest_id=quiz, question__position=position
         )
         repeated = (
             answers.values("participant")

@@ -166,7 +166,7 @@ async def run_servicestar(
             for position in range(limits.rounds):
                 step = f"question {position + 1} fan-out"
                 watch = await pool.arm(
-                    [['data-phase="question"', f'data-position="{position}"']],
+                    [['data-phase="open"', f'data-position="{position}"']],
                     limits.round_s,
                 )
                 action = "start" if position == 0 else "next"

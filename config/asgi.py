@@ -16,7 +16,7 @@ django_asgi_app = get_asgi_application()
 from config import body_limits  # noqa: E402
 from config.layer import claim_in_memory_layer, describe_layer  # noqa: E402
 from config.routing import build_application  # noqa: E402
-from contests import clock  # noqa: E402
+from contests.engine import clock  # noqa: E402
 from leaderboard import live as board_live  # noqa: E402
 
 

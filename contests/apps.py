@@ -9,7 +9,9 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self) -> None:
-        from contests.home import live_now_panel
+        from contests.engine import registry
+        from contests.engine.audience import live_now_panel
         from people import panels
 
+        registry.discover()
         panels.register("contests.live_now", live_now_panel, order=10)

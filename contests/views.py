@@ -12,32 +12,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contests import services, stage, standings
-from contests.errors import QuizError
-from contests.forms import JoinForm, QuizForm
-from contests.models import Participant, Quiz, QuizStatus
+from contests.engine import registry, setup, snapshots, standings
+from contests.engine.errors import ContestError
+from contests.engine.results import results_workbook
+from contests.kinds.quiz import setup as quiz_setup
+from contests.kinds.quiz.forms import JoinForm, QuizForm
+from contests.models import Contest, Entry, Status
 from contests.permissions import can_read_results
-from contests.results import results_workbook
 from people.permissions import trainer_required
 
 
-def _hosted_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
-    """The quiz, if the person asking hosts it; 403 for everyone else."""
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+def _hosted_quiz(request: HttpRequest, quiz_id: int) -> Contest:
+    """The contest, if the person asking hosts it; 403 for everyone else."""
+    quiz = get_object_or_404(Contest, pk=quiz_id)
     if quiz.host_id != request.user.pk:
         raise PermissionDenied
     return quiz
 
 
-def _quiz_results(request: HttpRequest, quiz: Quiz) -> Quiz:
-    """The quiz, if the person asking may read its results; 403 otherwise."""
+def _quiz_results(request: HttpRequest, quiz: Contest) -> Contest:
+    """The contest, if the person asking may read its results; 403 otherwise."""
     if not can_read_results(request.user, quiz):
         raise PermissionDenied
     return quiz
 
 
-def _own_entry(request: HttpRequest, quiz: Quiz) -> Participant:
-    participant = quiz.participants.filter(user=request.user).first()
+def _own_entry(request: HttpRequest, quiz: Contest) -> Entry:
+    participant = quiz.entries.filter(user=request.user).first()
     if participant is None or participant.removed_at is not None:
         raise PermissionDenied
     return participant
@@ -46,7 +47,9 @@ def _own_entry(request: HttpRequest, quiz: Quiz) -> Participant:
 @trainer_required
 @require_GET
 def quiz_list(request: HttpRequest) -> HttpResponse:
-    quizzes = Quiz.objects.select_related("host", "bank").order_by("-created_at")[:100]
+    quizzes = Contest.objects.select_related("host", "quiz_options__bank").order_by(
+        "-created_at"
+    )[:100]
     return render(request, "contests/quiz_list.html", {"quizzes": quizzes})
 
 
@@ -58,7 +61,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["selection"] == QuizForm.RANDOM:
-            questions = services.pick_random_questions(
+            questions = quiz_setup.pick_random_questions(
                 bank=data["bank"],
                 categories=list(data["categories"]),
                 count=data["count"],
@@ -67,17 +70,17 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         else:
             questions = list(data["questions"])
         try:
-            quiz = services.create_quiz(
+            quiz = quiz_setup.create_quiz(
                 host=request.user,
                 bank=data["bank"],
                 questions=questions,
                 **form.settings(),
             )
-        except QuizError as refused:
+        except ContestError as refused:
             form.add_error(None, refused.message)
         else:
             return redirect("contests:console", quiz_id=quiz.pk)
-    template = "contests/quiz_form.html"
+    template = "contests/quiz/quiz_form.html"
     if request.htmx and request.method == "GET":
         template += "#question-picker"
     return render(request, template, {"form": form})
@@ -89,8 +92,8 @@ def console(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _hosted_quiz(request, quiz_id)
     return render(
         request,
-        "contests/console.html",
-        {"quiz": quiz, "initial": stage.host_view(quiz)},
+        registry.kind_of(quiz).templates.console,
+        {"quiz": quiz, "initial": snapshots.host_view(quiz)},
     )
 
 
@@ -109,7 +112,7 @@ def join_qr(request: HttpRequest, quiz_id: int) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        quiz = Quiz.objects.live().filter(pin=form.cleaned_data["pin"]).first()
+        quiz = Contest.objects.live().filter(pin=form.cleaned_data["pin"]).first()
         if quiz is None:
             form.add_error(
                 "pin", _("No live quiz has this PIN. Check it with the host.")
@@ -123,7 +126,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join_pin(request: HttpRequest, pin: str) -> HttpResponse:
     """Where the QR code points: confirm, then join."""
-    quiz = Quiz.objects.live().filter(pin=pin).select_related("host").first()
+    quiz = Contest.objects.live().filter(pin=pin).select_related("host").first()
     if quiz is None:
         messages.error(request, _("No live quiz has this PIN. Check it with the host."))
         return redirect("contests:join")
@@ -134,12 +137,12 @@ def join_pin(request: HttpRequest, pin: str) -> HttpResponse:
     return render(request, "contests/join_confirm.html", {"quiz": quiz})
 
 
-def _join_and_play(request: HttpRequest, quiz: Quiz) -> HttpResponse:
+def _join_and_play(request: HttpRequest, quiz: Contest) -> HttpResponse:
     if quiz.host_id == request.user.pk:
         return redirect("contests:console", quiz_id=quiz.pk)
     try:
-        services.join_quiz(quiz=quiz, user=request.user)
-    except QuizError as refused:
+        setup.join_contest(contest=quiz, user=request.user)
+    except ContestError as refused:
         messages.error(request, refused.message)
         return redirect("contests:join")
     return redirect("contests:play", quiz_id=quiz.pk)
@@ -148,10 +151,8 @@ def _join_and_play(request: HttpRequest, quiz: Quiz) -> HttpResponse:
 @login_required
 @require_GET
 def play(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
-    participant = (
-        quiz.participants.filter(user=request.user).select_related("user").first()
-    )
+    quiz = get_object_or_404(Contest, pk=quiz_id)
+    participant = quiz.entries.filter(user=request.user).select_related("user").first()
     if participant is None:
         if quiz.host_id == request.user.pk:
             return redirect("contests:console", quiz_id=quiz.pk)
@@ -162,8 +163,8 @@ def play(request: HttpRequest, quiz_id: int) -> HttpResponse:
         raise PermissionDenied
     return render(
         request,
-        "contests/play.html",
-        {"quiz": quiz, "initial": stage.player_view(quiz, participant)},
+        registry.kind_of(quiz).templates.play,
+        {"quiz": quiz, "initial": snapshots.player_view(quiz, participant)},
     )
 
 
@@ -171,21 +172,22 @@ def play(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _quiz_results(
-        request, get_object_or_404(Quiz.objects.select_related("host"), pk=quiz_id)
+        request, get_object_or_404(Contest.objects.select_related("host"), pk=quiz_id)
     )
+    kind = registry.kind_of(quiz)
     context = {
         "quiz": quiz,
         "people": standings.individual_standings(quiz),
         "teams": standings.team_standings(quiz),
-        "questions": standings.question_report(quiz),
+        **kind.results_context(quiz),
     }
-    return render(request, "contests/results.html", context)
+    return render(request, kind.templates.results, context)
 
 
 @trainer_required
 @require_GET
 def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = _quiz_results(request, get_object_or_404(Quiz, pk=quiz_id))
+    quiz = _quiz_results(request, get_object_or_404(Contest, pk=quiz_id))
     response = HttpResponse(
         results_workbook(quiz),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -199,25 +201,14 @@ def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_result(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = get_object_or_404(Contest, pk=quiz_id)
     participant = _own_entry(request, quiz)
-    if quiz.status != QuizStatus.FINISHED:
+    if quiz.status != Status.FINISHED:
         return redirect("contests:play", quiz_id=quiz.pk)
-    answers = {a.question_id: a for a in participant.answers.all()}
-    rows = [
-        {
-            "question": question,
-            "answer": answers.get(question.pk),
-            "chosen": stage.answer_labels(
-                question,
-                answers[question.pk].choice if question.pk in answers else None,
-            ),
-            "correct": stage.correct_labels(question),
-        }
-        for question in quiz.questions.all()
-    ]
+    kind = registry.kind_of(quiz)
+    rows = kind.my_result_rows(quiz, participant)
     return render(
         request,
-        "contests/my_result.html",
+        kind.templates.my_result,
         {"quiz": quiz, "participant": participant, "rows": rows},
     )

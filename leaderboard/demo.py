@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from contests.scoring import competition_ranks
+from contests.engine.standings import competition_ranks
 from leaderboard import ledger
 from leaderboard.models import Heart, Kudos, Source
 from leaderboard.rules import set_thresholds

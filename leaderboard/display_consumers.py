@@ -24,8 +24,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from contests.models import Quiz
-from contests.stage import audience_snapshot
+from contests.engine.audience import (
+    audience_group,
+    audience_snapshot,
+    live_contest_ids,
+)
 from leaderboard import boards, displays, live
 from realtime import direct, groups
 from realtime.messages import Refused, read
@@ -44,13 +47,13 @@ def snapshot(*, display_id: int, language: str) -> tuple[dict, list[int]]:
     """Everything the TV shows, and the live quizzes it follows."""
     display = displays.Display.objects.get(pk=display_id)
     board = boards.board_of(display)
-    quiz_ids = list(
-        Quiz.objects.live().order_by("created_at").values_list("pk", flat=True)
-    )
+    quiz_ids = live_contest_ids()
     frame = {
         "type": "snapshot",
         "panels": boards.render_panels_in(board, language, tuple(display.panels)),
-        "quizzes": [audience_snapshot(quiz_id=q, language=language) for q in quiz_ids],
+        "quizzes": [
+            audience_snapshot(contest_id=q, language=language) for q in quiz_ids
+        ],
         "quiz_ids": quiz_ids,
         "at": boards.stamp(),
     }
@@ -102,7 +105,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             display_id=display.pk, language=self.language
         )
         for quiz_id in quiz_ids:
-            await self.join(groups.contest_audience(quiz_id))
+            await self.join(audience_group(quiz_id))
         self.quiz_ids = quiz_ids
         await self.send_json(frame)
 
@@ -200,10 +203,10 @@ class DisplayConsumer(AsyncWebsocketConsumer):
         live_now = [int(q) for q in event["quiz_ids"]]
         for quiz_id in self.quiz_ids:
             if quiz_id not in live_now:
-                await self.leave(groups.contest_audience(quiz_id))
+                await self.leave(audience_group(quiz_id))
         for quiz_id in live_now:
             if quiz_id not in self.quiz_ids:
-                await self.join(groups.contest_audience(quiz_id))
+                await self.join(audience_group(quiz_id))
                 stage = event["stages"].get(str(quiz_id))
                 if stage:
                     await self.send_json(
@@ -218,7 +221,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             {"type": "quizzes", "live": live_now, "at": boards.stamp()}
         )
 
-    async def quiz_audience(self, event: dict) -> None:
+    async def contest_audience(self, event: dict) -> None:
         await self.send_json(
             {
                 "type": "quiz",
@@ -226,3 +229,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
                 "at": boards.stamp(),
             }
         )
+
+    async def contest_progress(self, event: dict) -> None:
+        """A kind's live progress (a typing race), as an out-of-band fragment."""
+        await self.contest_audience(event)

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
-from contests.stage import audience_snapshot
+from contests.engine.audience import audience_snapshot
 from leaderboard import boards
 from leaderboard.models import Display
 from realtime import groups
@@ -84,7 +84,7 @@ def quizzes_changed(quiz_ids: list[int]) -> None:
             return
         stages = {
             str(quiz_id): {
-                code: audience_snapshot(quiz_id=quiz_id, language=code)
+                code: audience_snapshot(contest_id=quiz_id, language=code)
                 for code, _name in settings.LANGUAGES
             }
             for quiz_id in quiz_ids

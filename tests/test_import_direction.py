@@ -106,7 +106,7 @@ def test_no_app_imports_against_the_direction():
 @pytest.mark.parametrize(
     ("app", "source", "against"),
     [
-        ("training", "def f():\n    from contests.models import Quiz\n", True),
+        ("training", "def f():\n    from contests.models import Contest\n", True),
         ("people", "import leaderboard.models\n", True),
         ("realtime", "from people import models\n", True),
         ("realtime", "from uploads import images\n", True),

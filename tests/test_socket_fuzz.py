@@ -19,7 +19,9 @@ from channels.layers import get_channel_layer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contests import consumers, services
+from contests.engine import consumer as consumers
+from contests.engine import setup
+from contests.kinds.quiz import setup as quiz_setup
 from realtime import groups
 from tests import factories
 from tests.sockets import connect, frames_until, open_display, send
@@ -114,7 +116,7 @@ def server_errors(caplog) -> list[str]:
 def typed_first(trainer, team):
     """A quiz whose first question takes typed text; two players joined."""
     bank = factories.make_bank(trainer)
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=trainer,
         title="热线号码",
         bank=bank,
@@ -123,7 +125,7 @@ def typed_first(trainer, team):
     )
     people = [factories.make_user(username=f"fz{n}", team=team) for n in range(2)]
     for person in people:
-        services.join_quiz(quiz=quiz, user=person)
+        setup.join_contest(contest=quiz, user=person)
     return quiz, people
 
 
@@ -143,7 +145,7 @@ async def test_the_quiz_socket_refuses_or_answers_anything_and_plays_on(
     player, other = sockets
     await send(host, action="start")
     for socket in sockets:
-        await frames_until(socket, 'data-phase="question"')
+        await frames_until(socket, 'data-phase="open"')
 
     async def probe(socket, message, answers: tuple[str, ...]) -> None:
         await send_raw(socket, message)

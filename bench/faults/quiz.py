@@ -107,7 +107,7 @@ class Floor:
         say(f"question {position + 1}: fault {fault}")
         await self.host_sends("start" if position == 0 else "next")
         await self.until(
-            lambda: self.quiz_is(phase="question", position=position), 20, "open"
+            lambda: self.quiz_is(phase="open", position=position), 20, "open"
         )
         question = self.db.question(self.quiz["id"], position)
         opened = monotonic_of(question["opened_at"])

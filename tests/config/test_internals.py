@@ -21,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.http import HttpRequest
 from django.utils import timezone
 
-from contests.consumers import QuizConsumer
+from contests.engine.consumer import ContestConsumer
 from realtime import layers
 from realtime.live import LeanDispatch
 from realtime.sessions import signed_in_users
@@ -79,7 +79,7 @@ def test_channels_dispatch_still_differs_from_lean_dispatch_only_by_its_db_hop()
         "aclose_old_connections",
         "ValueError",
     }
-    assert QuizConsumer.dispatch is LeanDispatch.dispatch
+    assert ContestConsumer.dispatch is LeanDispatch.dispatch
 
 
 def test_the_stock_layer_sweeps_in_the_calls_the_override_throttles():

@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contests import running, services
+from contests.engine import intake, lifecycle, setup
+from contests.kinds.quiz import setup as quiz_setup
 from leaderboard import kudos, ledger, rankings
 from leaderboard.models import Heart, Source
 from people.models import Role, Team, User
@@ -78,26 +79,26 @@ def played_quiz(players) -> int:
     """A finished quiz with these players, all right on its one question."""
     trainer = User.objects.get(username="trainer1")
     bank = Bank.objects.filter(questions__isnull=False).first()
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=trainer,
         title="预算测验",
         bank=bank,
         questions=bank.questions.filter(kind="single").order_by("id")[:1],
     )
     for player in players:
-        services.join_quiz(quiz=quiz, user=player)
-    running.start_quiz(quiz_id=quiz.pk, by=trainer)
+        setup.join_contest(contest=quiz, user=player)
+    lifecycle.start_contest(contest_id=quiz.pk, by=trainer)
     quiz.refresh_from_db()
-    question = quiz.current_question()
+    question = quiz.current_round()
     for player in players:
-        running.record_answer(
-            quiz_id=quiz.pk,
+        intake.record(
+            contest_id=quiz.pk,
             user=player,
             position=0,
-            choice=question.correct,
+            payload=question.content["correct"],
             received_at=question.opened_at + timedelta(seconds=1),
         )
-    running.end_quiz(quiz_id=quiz.pk, by=trainer)
+    lifecycle.end_contest(contest_id=quiz.pk, by=trainer)
     return quiz.pk
 
 

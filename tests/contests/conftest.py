@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from contests import services
+from contests.engine import setup
+from contests.kinds.quiz import setup as quiz_setup
 from tests import factories
 
 
@@ -13,7 +14,7 @@ def bank(trainer):
 
 @pytest.fixture
 def quiz(bank, trainer):
-    return services.create_quiz(
+    return quiz_setup.create_quiz(
         host=trainer,
         title="业务知识擂台赛",
         bank=bank,
@@ -28,4 +29,4 @@ def players(quiz, team):
         factories.make_user(username=f"p{n}", display_name=f"选手{n}", team=team)
         for n in range(1, 4)
     ]
-    return [services.join_quiz(quiz=quiz, user=person) for person in people]
+    return [setup.join_contest(contest=quiz, user=person) for person in people]

@@ -13,9 +13,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.routing import build_websocket_application
-from contests import clock
-from contests.consumers import CLOSE_FORBIDDEN, CLOSE_TAKEN_OVER, CLOSE_UNAUTHENTICATED
-from contests.models import Answer, Quiz
+from contests.engine import clock
+from contests.engine.consumer import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TAKEN_OVER,
+    CLOSE_UNAUTHENTICATED,
+)
+from contests.models import Contest, Submission
 from realtime import groups, hub
 from realtime.live import uses_in_memory_layer
 from tests.sockets import connect, frames_until, send, session_cookie_for
@@ -40,7 +44,7 @@ async def open_quiz(quiz, trainer, *players):
         sockets.append(socket)
     await send(host, action="start")
     for socket in sockets:
-        await frames_until(socket, 'data-phase="question"')
+        await frames_until(socket, 'data-phase="open"')
     return host, sockets
 
 
@@ -85,10 +89,10 @@ async def test_the_server_ignores_times_scores_and_ids_sent_by_the_browser(
     )
     await cheat.receive_from()
     stored = await sync_to_async(
-        lambda: list(Answer.objects.select_related("participant"))
+        lambda: list(Submission.objects.select_related("entry"))
     )()
     assert len(stored) == 1
-    assert stored[0].participant_id == players[0].pk
+    assert stored[0].entry_id == players[0].pk
     assert stored[0].received_at > timezone.now() - timedelta(seconds=5)
     for socket in (host, cheat, victim, _third):
         await socket.disconnect()
@@ -96,14 +100,14 @@ async def test_the_server_ignores_times_scores_and_ids_sent_by_the_browser(
 
 async def test_players_cannot_run_the_quiz(quiz, trainer, players):
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
-    before = await sync_to_async(Quiz.objects.get)(pk=quiz.pk)
+    before = await sync_to_async(Contest.objects.get)(pk=quiz.pk)
     for action in ["next", "close", "reveal", "pause", "resume", "end", "start"]:
         await send(player, action=action)
         frame = await player.receive_from()
         assert 'id="quiz-notice"' in frame and "host" in frame.lower()
     await send(player, action="remove", participant=players[1].pk)
     assert 'id="quiz-notice"' in await player.receive_from()
-    after = await sync_to_async(Quiz.objects.get)(pk=quiz.pk)
+    after = await sync_to_async(Contest.objects.get)(pk=quiz.pk)
     assert (after.version, after.phase, after.paused_at) == (
         before.version,
         before.phase,
@@ -164,11 +168,11 @@ async def test_a_reconnecting_player_gets_the_question_their_answer_and_time_lef
     user = await sync_to_async(lambda: players[0].user)()
     again, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
     snapshot = await again.receive_from()
-    assert 'data-phase="question"' in snapshot
+    assert 'data-phase="open"' in snapshot
     assert "停电故障报修拨打哪个号码" in snapshot
     assert "Answer locked in" in snapshot and "12345" in snapshot
     remaining = int(snapshot.split('data-remaining-ms="')[1].split('"')[0])
-    question = await sync_to_async(quiz.questions.get)(position=0)
+    question = await sync_to_async(quiz.rounds.get)(position=0)
     # The time left counts down to the deadline set when the question opened.
     assert question.deadline == question.opened_at + timedelta(seconds=20)
     assert 0 < remaining <= 20_000
@@ -182,7 +186,7 @@ async def test_the_host_can_close_the_console_and_come_back(quiz, trainer, playe
     await host.disconnect()
     back, _, _ = await connect(f"/ws/quiz/{quiz.pk}/", trainer, language="en")
     console = await back.receive_from()
-    assert 'id="console-stage"' in console and 'data-phase="question"' in console
+    assert 'id="console-stage"' in console and 'data-phase="open"' in console
     await send(back, action="reveal")
     assert (
         'data-phase="revealed"'
@@ -198,16 +202,14 @@ async def test_a_question_closes_at_its_deadline_without_the_host(
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
     await host.disconnect()
     soon = timezone.now() + timedelta(milliseconds=300)
-    await sync_to_async(
-        lambda: quiz.questions.filter(position=0).update(deadline=soon)
-    )()
+    await sync_to_async(lambda: quiz.rounds.filter(position=0).update(deadline=soon))()
     clock.start()
     try:
         frames = await frames_until(player, 'data-phase="closed"', timeout=4)
     finally:
         await clock.stop()
     assert 'data-phase="closed"' in frames[-1]
-    question = await sync_to_async(lambda: quiz.questions.get(position=0))()
+    question = await sync_to_async(lambda: quiz.rounds.get(position=0))()
     assert question.closed_at == soon
     for socket in (player, *others):
         await socket.disconnect()
@@ -386,9 +388,9 @@ async def test_a_player_whose_consumer_crashed_is_no_longer_fed_by_the_hub(
     it as a member and wrote every later frame to it."""
     host, (player, *others) = await open_quiz(quiz, trainer, *players)
     channel = await sync_to_async(
-        lambda: quiz.participants.get(pk=players[0].pk).channel_name
+        lambda: quiz.entries.get(pk=players[0].pk).channel_name
     )()
-    await get_channel_layer().send(channel, {"type": "quiz.console", "html": {}})
+    await get_channel_layer().send(channel, {"type": "contest.console", "html": {}})
     with pytest.raises(KeyError):
         await player.receive_output()
 
@@ -416,7 +418,7 @@ async def test_a_console_frame_utf8_cannot_carry_reaches_the_host_repaired(
     channel = await sync_to_async(lambda: quiz.host_group())()
     html = {"en": "<p>王\ud800</p>", "zh-hans": "<p>王\ud800</p>"}
     await get_channel_layer().group_send(
-        channel, {"type": "quiz.console", "html": html}
+        channel, {"type": "contest.console", "html": html}
     )
     assert await host.receive_from() == "<p>王?</p>"
     await send(host, action="sync")

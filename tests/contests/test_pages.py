@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contests import running, services, stage
-from contests.models import Participant, Quiz
-from contests.standings import team_standings
+from contests.engine import audience, lifecycle, setup, snapshots
+from contests.engine.standings import team_standings
+from contests.kinds.quiz import setup as quiz_setup
+from contests.models import Contest, Entry
 from tests.factories import make_user
+from training.models import Question
 
 
 def en(client, method, name, *args, data=None):
@@ -45,8 +47,8 @@ def test_only_the_host_opens_the_console(client, quiz, manager):
 def test_a_player_sees_only_their_own_result_of_quizzes_they_played(
     client, quiz, players, other_agent
 ):
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     client.force_login(players[0].user)
     mine = en(client, "get", "contests:my_result", quiz.pk)
     assert mine.status_code == 200 and "Right answer:" in mine.content.decode()
@@ -72,12 +74,15 @@ def test_a_trainer_creates_a_quiz_from_chosen_questions(client, trainer, bank):
             "speed_scoring": "on",
         },
     )
-    quiz = Quiz.objects.get()
+    quiz = Contest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("contests:console", args=[quiz.pk])
-    assert sorted(q.source_id for q in quiz.questions.all()) == sorted(chosen)
-    assert (quiz.seconds_per_question, quiz.points_per_question) == (30, 2000)
-    assert not quiz.streak_bonus and len(quiz.pin) == 6
+    assert sorted(r.content["source"] for r in quiz.rounds.all()) == sorted(chosen)
+    assert (quiz.seconds_per_round, quiz.quiz_options.points_per_question) == (
+        30,
+        2000,
+    )
+    assert not quiz.quiz_options.streak_bonus and len(quiz.pin) == 6
 
 
 def test_random_questions_come_from_the_ticked_categories(client, trainer, bank):
@@ -97,9 +102,11 @@ def test_random_questions_come_from_the_ticked_categories(client, trainer, bank)
             "points_per_question": 1000,
         },
     )
-    quiz = Quiz.objects.get()
-    assert quiz.questions.count() == 2  # all the category has
-    assert {q.source.category_id for q in quiz.questions.all()} == {norms.pk}
+    quiz = Contest.objects.get()
+    assert quiz.rounds.count() == 2  # all the category has
+    sources = [r.content["source"] for r in quiz.rounds.all()]
+    categories = Question.objects.filter(pk__in=sources).values_list("category_id")
+    assert set(categories) == {(norms.pk,)}
 
 
 @pytest.mark.parametrize("seconds", [4, 241])
@@ -120,7 +127,7 @@ def test_time_limits_outside_5_to_240_seconds_are_refused(
             "points_per_question": 1000,
         },
     )
-    assert response.status_code == 200 and not Quiz.objects.exists()
+    assert response.status_code == 200 and not Contest.objects.exists()
 
 
 def test_joining_by_pin_then_by_qr_link_makes_one_participant(client, quiz, agent):
@@ -132,7 +139,7 @@ def test_joining_by_pin_then_by_qr_link_makes_one_participant(client, quiz, agen
     confirm = en(client, "get", "contests:join_pin", quiz.pin)
     assert quiz.title in confirm.content.decode()
     en(client, "post", "contests:join_pin", quiz.pin)
-    assert Participant.objects.filter(quiz=quiz, user=agent).count() == 1
+    assert Entry.objects.filter(contest=quiz, user=agent).count() == 1
     play = en(client, "get", "contests:play", quiz.pk).content.decode()
     assert "You're in!" in play
 
@@ -149,7 +156,7 @@ def test_the_home_page_shows_live_quizzes(client, quiz, agent):
 def test_team_mode_ranks_teams_by_the_average_of_their_players(
     client, bank, trainer, team, other_team
 ):
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=trainer,
         title="班组对抗",
         bank=bank,
@@ -160,8 +167,8 @@ def test_team_mode_ranks_teams_by_the_average_of_their_players(
     b = [make_user(team=other_team) for _ in range(3)]
     scores = {a[0]: 1000, a[1]: 0, b[0]: 600, b[1]: 600, b[2]: 600}
     for user, score in scores.items():
-        participant = services.join_quiz(quiz=quiz, user=user)
-        Participant.objects.filter(pk=participant.pk).update(score=score)
+        participant = setup.join_contest(contest=quiz, user=user)
+        Entry.objects.filter(pk=participant.pk).update(score=score)
     ranked = team_standings(quiz)
     assert [(t.name, t.score, t.rank) for t in ranked] == [
         (other_team.name, 600.0, 1),
@@ -170,8 +177,8 @@ def test_team_mode_ranks_teams_by_the_average_of_their_players(
 
 
 def test_results_page_and_excel_show_every_player_and_question(client, quiz, players):
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     client.force_login(quiz.host)
     page = en(client, "get", "contests:results", quiz.pk).content.decode()
     for participant in players:
@@ -181,18 +188,18 @@ def test_results_page_and_excel_show_every_player_and_question(client, quiz, pla
     sheets = load_workbook(io.BytesIO(export.content))
     assert sheets.sheetnames == ["Players", "Questions"]
     assert sheets["Players"].max_row == 1 + len(players)
-    assert sheets["Questions"].max_row == 1 + quiz.questions.count()
+    assert sheets["Questions"].max_row == 1 + quiz.rounds.count()
 
 
 def test_screens_show_board_names_and_the_host_sees_real_names(quiz, players):
     alias = players[0].user
     alias.board_alias = "微笑天使"
     alias.save()
-    Participant.objects.filter(pk=players[0].pk).update(score=900)
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    Entry.objects.filter(pk=players[0].pk).update(score=900)
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     quiz.refresh_from_db()
-    audience = stage.audience_snapshot(quiz_id=quiz.pk, language="en")
-    assert "微笑天使" in audience and alias.display_name not in audience
-    console = stage.host_snapshot(quiz_id=quiz.pk, language="en")
+    on_tv = audience.audience_snapshot(contest_id=quiz.pk, language="en")
+    assert "微笑天使" in on_tv and alias.display_name not in on_tv
+    console = snapshots.host_snapshot(contest_id=quiz.pk, language="en")
     assert alias.display_name in console

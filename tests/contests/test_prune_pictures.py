@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from contests import services
+from contests.kinds.quiz import setup as quiz_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_only_pictures_no_question_or_quiz_names_are_deleted(
     question = bank.questions.get(kind="single")
     question.image.save("first.webp", ContentFile(b"first"), save=True)
     first = aged(question.image.name)
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=trainer, title="看图答题", bank=bank, questions=[question]
     )
     # The trainer replaces the picture: the quiz still shows the first one.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from contests import running, services
+from contests.engine import intake, lifecycle, setup
 from tests.factories import make_user
 
 RESULT_PAGES = ["contests:results", "contests:results_export"]
@@ -22,7 +22,7 @@ def status(client, name, quiz) -> int:
 @pytest.fixture
 def playing_trainer(quiz, team):
     colleague = make_user(username="erin", role="trainer", team=team)
-    services.join_quiz(quiz=quiz, user=colleague)
+    setup.join_contest(contest=quiz, user=colleague)
     return colleague
 
 
@@ -30,10 +30,10 @@ def playing_trainer(quiz, team):
 def test_a_trainer_playing_a_live_quiz_cannot_read_its_results_until_it_ends(
     client, quiz, players, playing_trainer, name
 ):
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
     client.force_login(playing_trainer)
     assert status(client, name, quiz) == 403
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     assert status(client, name, quiz) == 200
 
 
@@ -41,14 +41,14 @@ def test_a_trainer_playing_a_live_quiz_cannot_read_its_results_until_it_ends(
 def test_during_the_quiz_only_its_host_reads_the_results(
     client, quiz, players, manager, name
 ):
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
     other_trainer = make_user(username="frank", role="trainer")
     for person in (manager, other_trainer):
         client.force_login(person)
         assert status(client, name, quiz) == 403, person
     client.force_login(quiz.host)
     assert status(client, name, quiz) == 200
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     for person in (manager, other_trainer):
         client.force_login(person)
         assert status(client, name, quiz) == 200, person
@@ -57,19 +57,20 @@ def test_during_the_quiz_only_its_host_reads_the_results(
 def test_a_finished_quiz_keeps_its_results_after_its_bank_is_deleted(
     client, quiz, players, bank
 ):
-    running.start_quiz(quiz_id=quiz.pk, by=quiz.host)
-    running.record_answer(
-        quiz_id=quiz.pk,
+    lifecycle.start_contest(contest_id=quiz.pk, by=quiz.host)
+    intake.record(
+        contest_id=quiz.pk,
         user=players[0].user,
         position=0,
-        choice=[0],
+        payload=[0],
         received_at=timezone.now(),
     )
-    running.end_quiz(quiz_id=quiz.pk, by=quiz.host)
+    lifecycle.end_contest(contest_id=quiz.pk, by=quiz.host)
     client.force_login(bank.owner)
     client.post(reverse("training:bank_delete", args=[bank.pk]))
     quiz.refresh_from_db()
-    assert quiz.bank is None and quiz.questions.count() == 4
+    quiz.quiz_options.refresh_from_db()
+    assert quiz.quiz_options.bank is None and quiz.rounds.count() == 4
 
     page = client.get(reverse("contests:results", args=[quiz.pk]))
     assert page.status_code == 200

@@ -8,38 +8,40 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from contests import running, services, stage
-from contests.errors import QuizError
-from contests.models import Answer, Phase, QuizStatus
-from contests.signals import quiz_finished
+from contests.engine import intake, lifecycle, setup, snapshots
+from contests.engine.errors import ContestError
+from contests.kinds.quiz import questions as quiz_questions
+from contests.kinds.quiz import setup as quiz_setup
+from contests.models import Phase, Status, Submission, Verdict
+from contests.signals import contest_finished
 
 
 def started(quiz, trainer):
-    running.start_quiz(quiz_id=quiz.pk, by=trainer)
+    lifecycle.start_contest(contest_id=quiz.pk, by=trainer)
     quiz.refresh_from_db()
-    return quiz.current_question()
+    return quiz.current_round()
 
 
 def answer(quiz, participant, choice, *, after_s=1.0, position=None):
-    question = quiz.questions.get(
+    question = quiz.rounds.get(
         position=quiz.current_position if position is None else position
     )
-    return running.record_answer(
-        quiz_id=quiz.pk,
+    return intake.record(
+        contest_id=quiz.pk,
         user=participant.user,
         position=question.position,
-        choice=choice,
+        payload=choice,
         received_at=question.opened_at + timedelta(seconds=after_s),
     )
 
 
 def test_only_the_host_runs_the_quiz(quiz, players, agent, other_agent):
     for outsider in (players[0].user, other_agent):
-        with pytest.raises(QuizError) as refused:
-            running.start_quiz(quiz_id=quiz.pk, by=outsider)
+        with pytest.raises(ContestError) as refused:
+            lifecycle.start_contest(contest_id=quiz.pk, by=outsider)
         assert refused.value.code == "not_host"
     quiz.refresh_from_db()
-    assert quiz.status == QuizStatus.LOBBY and quiz.version == 0
+    assert quiz.status == Status.LOBBY and quiz.version == 0
 
 
 def test_scores_follow_the_server_clock_and_the_rules(quiz, trainer, players):
@@ -55,10 +57,10 @@ def test_scores_follow_the_server_clock_and_the_rules(quiz, trainer, players):
 
 def test_an_answer_after_the_deadline_is_refused_and_not_stored(quiz, trainer, players):
     started(quiz, trainer)
-    with pytest.raises(QuizError) as refused:
+    with pytest.raises(ContestError) as refused:
         answer(quiz, players[0], [0], after_s=20.001)
     assert refused.value.code == "late"
-    assert not Answer.objects.exists()
+    assert not Submission.objects.exists()
 
 
 def test_a_repeated_answer_stores_one_row_and_gets_the_first_receipt(
@@ -67,9 +69,9 @@ def test_a_repeated_answer_stores_one_row_and_gets_the_first_receipt(
     started(quiz, trainer)
     first = answer(quiz, players[0], [1], after_s=2)
     again = answer(quiz, players[0], [0], after_s=3)
-    assert again.choice == first.choice == [1]
+    assert again.payload == first.payload == [1]
     assert again.repeated
-    assert Answer.objects.count() == 1
+    assert Submission.objects.count() == 1
     players[0].refresh_from_db()
     assert players[0].score == 0
 
@@ -78,13 +80,13 @@ def test_the_database_refuses_a_second_answer_row(quiz, trainer, players):
     question = started(quiz, trainer)
     answer(quiz, players[0], [0])
     with pytest.raises(IntegrityError):
-        Answer.objects.create(
-            participant=players[0],
-            question=question,
-            choice=[1],
+        Submission.objects.create(
+            entry=players[0],
+            round=question,
+            payload=[1],
             received_at=timezone.now(),
             elapsed_ms=1,
-            is_correct=False,
+            verdict=Verdict.WRONG,
         )
 
 
@@ -92,18 +94,20 @@ def test_streak_bonus_and_all_or_nothing_multiple_choice(quiz, trainer, players)
     started(quiz, trainer)
     player = players[0]
     answer(quiz, player, [0], after_s=0.1)
-    running.reveal_answer(quiz_id=quiz.pk, by=trainer)
-    running.next_question(quiz_id=quiz.pk, by=trainer)
+    lifecycle.reveal_round(contest_id=quiz.pk, by=trainer)
+    lifecycle.next_round(contest_id=quiz.pk, by=trainer)
     quiz.refresh_from_db()
     answer(quiz, player, [2, 0], after_s=0.1)  # exactly the right two: streak of 2
-    running.reveal_answer(quiz_id=quiz.pk, by=trainer)
-    running.next_question(quiz_id=quiz.pk, by=trainer)
+    lifecycle.reveal_round(contest_id=quiz.pk, by=trainer)
+    lifecycle.next_round(contest_id=quiz.pk, by=trainer)
     quiz.refresh_from_db()
     answer(quiz, players[1], [0], after_s=0.1)
     player.refresh_from_db()
     assert player.score == 1000 + 1000 + 100
     assert player.streak == 2
-    answers = Answer.objects.filter(participant=player).order_by("question__position")
+    answers = Submission.objects.filter(entry=player).order_by(
+        "round__position"
+    )
     assert [a.bonus for a in answers] == [0, 100]
 
 
@@ -115,45 +119,45 @@ def test_pausing_gives_the_time_back(quiz, trainer, players, monkeypatch):
     opened = question.opened_at
     clock = [opened + timedelta(seconds=5)]
     monkeypatch.setattr(timezone, "now", lambda: clock[0])
-    running.pause_quiz(quiz_id=quiz.pk, by=trainer)
+    lifecycle.pause_contest(contest_id=quiz.pk, by=trainer)
 
     clock[0] = opened + timedelta(seconds=65)
     quiz.refresh_from_db()
     assert quiz.paused_at == opened + timedelta(seconds=5)
-    assert stage.remaining_ms(quiz, question) == 15_000
-    with pytest.raises(QuizError) as refused:
+    assert snapshots.remaining_ms(quiz, question) == 15_000
+    with pytest.raises(ContestError) as refused:
         answer(quiz, players[0], [0], after_s=65)
     assert refused.value.code == "paused"
-    assert not Answer.objects.exists()
-    assert not running.close_question(quiz_id=quiz.pk, position=0)
+    assert not Submission.objects.exists()
+    assert not lifecycle.close_round(contest_id=quiz.pk, position=0)
 
-    running.resume_quiz(quiz_id=quiz.pk, by=trainer)
+    lifecycle.resume_contest(contest_id=quiz.pk, by=trainer)
     quiz.refresh_from_db()
     question.refresh_from_db()
     assert (quiz.status, quiz.phase, quiz.paused_at) == (
-        QuizStatus.RUNNING,
-        Phase.QUESTION,
+        Status.RUNNING,
+        Phase.OPEN,
         None,
     )
     assert question.deadline == opened + timedelta(seconds=80)
     assert question.paused_seconds == 60
     assert question.closed_at is None
-    assert stage.remaining_ms(quiz, question) == 15_000
+    assert snapshots.remaining_ms(quiz, question) == 15_000
 
     clock[0] = opened + timedelta(seconds=75)
     answer(quiz, players[0], [0], after_s=75)
-    assert Answer.objects.get().elapsed_ms == 15_000
+    assert Submission.objects.get().elapsed_ms == 15_000
     players[0].refresh_from_db()
     assert players[0].score == 625  # 1000 × (1 − (15 / 20) / 2)
 
 
 def test_the_clock_closes_only_at_the_deadline(quiz, trainer, players):
     question = started(quiz, trainer)
-    assert not running.close_question(quiz_id=quiz.pk, position=0)
+    assert not lifecycle.close_round(contest_id=quiz.pk, position=0)
     question.deadline = timezone.now() - timedelta(milliseconds=1)
     question.save()
-    assert running.close_question(quiz_id=quiz.pk, position=0)
-    assert not running.close_question(quiz_id=quiz.pk, position=0)  # idempotent
+    assert lifecycle.close_round(contest_id=quiz.pk, position=0)
+    assert not lifecycle.close_round(contest_id=quiz.pk, position=0)  # idempotent
     quiz.refresh_from_db()
     question.refresh_from_db()
     assert quiz.phase == Phase.CLOSED
@@ -163,33 +167,31 @@ def test_the_clock_closes_only_at_the_deadline(quiz, trainer, players):
 def test_ending_records_ranks_and_sends_the_signal_once(quiz, trainer, players):
     received = []
 
-    def receiver(sender, quiz, results, team_results, **kwargs):
+    def receiver(sender, contest, results, team_results, **kwargs):
         received.append([(r.name, r.score, r.rank) for r in results])
 
-    quiz_finished.connect(receiver)
+    contest_finished.connect(receiver)
     try:
         started(quiz, trainer)
         answer(quiz, players[0], [0], after_s=0.2)
         answer(quiz, players[1], [0], after_s=0.3)
-        running.end_quiz(quiz_id=quiz.pk, by=trainer)
-        running.end_quiz(quiz_id=quiz.pk, by=trainer)
+        lifecycle.end_contest(contest_id=quiz.pk, by=trainer)
+        lifecycle.end_contest(contest_id=quiz.pk, by=trainer)
     finally:
-        quiz_finished.disconnect(receiver)
+        contest_finished.disconnect(receiver)
     assert received == [[("选手1", 1000, 1), ("选手2", 1000, 1), ("选手3", 0, 3)]]
     players[2].refresh_from_db()
     assert players[2].final_rank == 3
 
 
 def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
-    services.remove_participant(
-        quiz_id=quiz.pk, participant_id=players[0].pk, by=trainer
-    )
+    setup.remove_entry(contest_id=quiz.pk, entry_id=players[0].pk, by=trainer)
     started(quiz, trainer)
-    with pytest.raises(QuizError) as refused:
+    with pytest.raises(ContestError) as refused:
         answer(quiz, players[0], [0])
     assert refused.value.code == "not_playing"
-    with pytest.raises(QuizError) as refused:
-        services.join_quiz(quiz=quiz, user=players[0].user)
+    with pytest.raises(ContestError) as refused:
+        setup.join_contest(contest=quiz, user=players[0].user)
     assert refused.value.code == "removed"
 
 
@@ -204,7 +206,7 @@ def test_a_removed_player_cannot_answer_or_rejoin(quiz, trainer, players):
         ("", 3),  # typed answer: empty
         ("   ", 3),
         (["95598"], 3),  # a list for a typed answer
-        ("9" * (running.MAX_TEXT_ANSWER + 1), 3),  # too long
+        ("9" * (quiz_questions.MAX_TEXT_ANSWER + 1), 3),  # too long
     ],
 )
 def test_answers_that_do_not_fit_the_question_are_refused(
@@ -213,13 +215,13 @@ def test_answers_that_do_not_fit_the_question_are_refused(
     started(quiz, trainer)
     quiz.current_position = position
     quiz.save()
-    quiz.questions.filter(position=position).update(
+    quiz.rounds.filter(position=position).update(
         opened_at=timezone.now(), deadline=timezone.now() + timedelta(seconds=20)
     )
-    with pytest.raises(QuizError) as refused:
+    with pytest.raises(ContestError) as refused:
         answer(quiz, players[0], choice, position=position, after_s=0.5)
     assert refused.value.code == "invalid"
-    assert not Answer.objects.exists()
+    assert not Submission.objects.exists()
     players[0].refresh_from_db()
     assert (players[0].score, players[0].streak) == (0, 0)
 
@@ -235,7 +237,7 @@ def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(
     at = question.opened_at
 
     def sent(user, choice, after_s, language="en"):
-        return running.Submission(
+        return intake.Incoming(
             user.pk, 0, choice, at + timedelta(seconds=after_s), language
         )
 
@@ -247,21 +249,21 @@ def test_a_burst_of_answers_is_judged_one_by_one_in_one_batch(
         sent(other_agent, [0], 1.0),  # never joined
     ]
     with django_assert_max_num_queries(12):
-        results = running.record_answers(quiz.pk, batch)
+        results = intake.record_batch(quiz.pk, batch)
 
     kept, wrong, repeat, late, outsider = results
-    assert kept.choice == [0] and not kept.repeated
-    assert wrong.choice == [1] and not wrong.repeated
-    assert repeat.choice == [0] and repeat.repeated
+    assert kept.payload == [0] and not kept.repeated
+    assert wrong.payload == [1] and not wrong.repeated
+    assert repeat.payload == [0] and repeat.repeated
     assert late.code == "late" and "截止" in late.message
     assert outsider.code == "not_playing" and "not playing" in outsider.message
-    stored = Answer.objects.filter(question=question)
-    assert sorted(stored.values_list("participant_id", "choice")) == sorted(
+    stored = Submission.objects.filter(round=question)
+    assert sorted(stored.values_list("entry_id", "payload")) == sorted(
         [(first.pk, [0]), (second.pk, [1])]
     )
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.score, first.correct_count, second.score) == (1000, 1, 0)
+    assert (first.score, first.right_count, second.score) == (1000, 1, 0)
 
 
 def test_a_quiz_left_alone_is_ended_with_its_points_kept(
@@ -275,23 +277,23 @@ def test_a_quiz_left_alone_is_ended_with_its_points_kept(
     settings.QUIZ_IDLE_END_MINUTES = 120
     question = started(quiz, trainer)
     answer(quiz, players[0], [0], after_s=0.2)
-    running.pause_quiz(quiz_id=quiz.pk, by=trainer)
-    bank = quiz.bank
-    waiting = services.create_quiz(
+    lifecycle.pause_contest(contest_id=quiz.pk, by=trainer)
+    bank = quiz.quiz_options.bank
+    waiting = quiz_setup.create_quiz(
         host=trainer, title="下午场", bank=bank, questions=bank.questions.all()
     )
     quiz.refresh_from_db()
     soon = quiz.changed_at + timedelta(minutes=119)
-    assert running.end_idle_quizzes(now=soon) == []
+    assert lifecycle.end_idle_contests(now=soon) == []
 
     later = quiz.changed_at + timedelta(minutes=121)
-    assert running.end_idle_quizzes(now=later) == [quiz.pk]
-    assert running.end_idle_quizzes(now=later) == []  # once
+    assert lifecycle.end_idle_contests(now=later) == [quiz.pk]
+    assert lifecycle.end_idle_contests(now=later) == []  # once
     quiz.refresh_from_db()
     question.refresh_from_db()
     waiting.refresh_from_db()
-    assert quiz.status == QuizStatus.FINISHED and question.closed_at is not None
-    assert waiting.status == QuizStatus.LOBBY  # never started: not ended
+    assert quiz.status == Status.FINISHED and question.closed_at is not None
+    assert waiting.status == Status.LOBBY  # never started: not ended
     players[0].refresh_from_db()
     assert players[0].final_rank == 1
     earned = PointEntry.objects.filter(reference=f"quiz:{quiz.pk}")

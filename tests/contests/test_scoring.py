@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contests.scoring import answer_points, competition_ranks, is_correct, streak_bonus
+from contests.engine.standings import competition_ranks
+from contests.kinds.quiz.scoring import answer_points, is_correct, streak_bonus
 
 limits = st.integers(min_value=5, max_value=240)
 point_values = st.sampled_from([1000, 2000])

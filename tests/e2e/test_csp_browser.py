@@ -211,7 +211,7 @@ def test_no_page_breaks_the_content_security_policy(browser, live_site):
         console = trainer.locator("#console-stage")
         expect(trainer.locator("#console-players li")).to_have_count(1)
         console.locator("button[ws-send]").click()
-        expect(agent.locator("#quiz-stage")).to_have_attribute("data-phase", "question")
+        expect(agent.locator("#quiz-stage")).to_have_attribute("data-phase", "open")
         expect(tv.locator("#takeover #audience-stage")).to_be_visible()
         right = SINGLE.correct[0]
         agent.locator(f'#quiz-stage button.option[value="{right}"]').click()

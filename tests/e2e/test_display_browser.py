@@ -193,7 +193,7 @@ def _quiz_frames(quiz_id: int, players: int, answered: int) -> tuple[str, str]:
         pk=quiz_id,
         version=3,
         status="running",
-        phase="question",
+        phase="open",
         title=f"Quiz {quiz_id}",
         pin="123456",
     )

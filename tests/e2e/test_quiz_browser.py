@@ -139,11 +139,11 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
         host_next = console.locator(".host-buttons .button.primary")
         position = None
         for number in range(3):
-            expect(console).to_have_attribute("data-phase", "question")
+            expect(console).to_have_attribute("data-phase", "open")
             if position is not None:
                 expect(console).not_to_have_attribute("data-position", position)
             position = console.get_attribute("data-position")
-            on_stage = f'#quiz-stage[data-phase="question"][data-position="{position}"]'
+            on_stage = f'#quiz-stage[data-phase="open"][data-position="{position}"]'
             for page in agents.values():
                 expect(page.locator(on_stage)).to_have_count(1)
             prompt = ace.locator("#quiz-stage .prompt").inner_text().strip()
@@ -254,7 +254,7 @@ def assert_locked_in(page: Page, position: str) -> None:
 
 
 def assert_answer_not_leaked(page: Page, received: list[str], question) -> None:
-    expect(page.locator("#quiz-stage")).to_have_attribute("data-phase", "question")
+    expect(page.locator("#quiz-stage")).to_have_attribute("data-phase", "open")
     expect(page.locator(".is-correct")).to_have_count(0)
     expect(page.locator(".explanation")).to_have_count(0)
     # Every text node, hidden or not, then the raw socket messages.

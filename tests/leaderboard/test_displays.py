@@ -23,7 +23,8 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from config.routing import build_websocket_application
-from contests import running, services
+from contests.engine import lifecycle, setup
+from contests.kinds.quiz import setup as quiz_setup
 from leaderboard import boards, displays, ledger, live
 from leaderboard.display_consumers import CLOSE_BEHIND, CLOSE_FORBIDDEN, CLOSE_REVOKED
 from leaderboard.models import (
@@ -334,7 +335,7 @@ async def test_a_display_token_opens_only_its_own_socket(manager, team):
     assert await closed_with(socket) == CLOSE_FORBIDDEN
 
     bank = await sync_to_async(make_bank)(manager)
-    quiz = await sync_to_async(services.create_quiz)(
+    quiz = await sync_to_async(quiz_setup.create_quiz)(
         host=manager,
         title="Quiz",
         bank=bank,
@@ -592,14 +593,16 @@ async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
     bank = await sync_to_async(make_bank)(trainer)
 
     def create_quiz():
-        quiz = services.create_quiz(
+        quiz = quiz_setup.create_quiz(
             host=trainer,
             title="业务知识擂台赛",
             bank=bank,
             questions=bank.questions.order_by("id")[:1],
             seconds_per_question=20,
         )
-        services.join_quiz(quiz=quiz, user=make_user(display_name="选手甲", team=team))
+        setup.join_contest(
+            contest=quiz, user=make_user(display_name="选手甲", team=team)
+        )
         return quiz
 
     socket = await open_display(display.pk, token)
@@ -608,7 +611,7 @@ async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
     lobby = await frames_until(socket, lambda f: f["type"] == "quiz")
     assert 'data-status="lobby"' in lobby[-1]["html"]
 
-    await sync_to_async(running.start_quiz)(quiz_id=quiz.pk, by=trainer)
+    await sync_to_async(lifecycle.start_contest)(contest_id=quiz.pk, by=trainer)
     stage = await frames_until(
         socket, lambda f: f["type"] == "quiz" and 'data-status="running"' in f["html"]
     )
@@ -624,7 +627,7 @@ async def test_a_live_quiz_takes_the_display_over_and_hands_it_back(
     assert 'data-status="running"' in snapshot["quizzes"][0]
     await late.disconnect()
 
-    await sync_to_async(running.end_quiz)(quiz_id=quiz.pk, by=trainer)
+    await sync_to_async(lifecycle.end_contest)(contest_id=quiz.pk, by=trainer)
     ended = await frames_until(socket, lambda f: f["type"] == "quizzes")
     assert any(
         f["type"] == "quiz" and 'data-status="finished"' in f["html"] for f in ended

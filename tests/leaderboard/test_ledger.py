@@ -9,7 +9,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from contests import running, services
+from contests.engine import intake, lifecycle, setup
+from contests.kinds.quiz import setup as quiz_setup
 from leaderboard import ledger, rankings
 from leaderboard.models import AppendOnly, PointEntry, PointTotal, StarThreshold
 from leaderboard.periods import period_start
@@ -142,22 +143,22 @@ def test_stars_follow_the_thresholds_a_manager_sets(agent):
 
 def test_a_finished_quiz_turns_into_points_once(trainer, team):
     bank = make_bank(trainer)
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=trainer, title="擂台赛", bank=bank, questions=bank.questions.all()
     )
     players = [
-        services.join_quiz(quiz=quiz, user=make_user(team=team)) for _ in range(2)
+        setup.join_contest(contest=quiz, user=make_user(team=team)) for _ in range(2)
     ]
-    running.start_quiz(quiz_id=quiz.pk, by=trainer)
-    question = quiz.questions.get(position=0)
-    running.record_answer(
-        quiz_id=quiz.pk,
+    lifecycle.start_contest(contest_id=quiz.pk, by=trainer)
+    question = quiz.rounds.get(position=0)
+    intake.record(
+        contest_id=quiz.pk,
         user=players[0].user,
         position=0,
-        choice=[0],
+        payload=[0],
         received_at=timezone.now(),
     )
-    running.end_quiz(quiz_id=quiz.pk, by=trainer)
+    lifecycle.end_contest(contest_id=quiz.pk, by=trainer)
     entry = PointEntry.objects.get()
     assert (entry.person, entry.reference, entry.points) == (
         players[0].user,
@@ -165,7 +166,7 @@ def test_a_finished_quiz_turns_into_points_once(trainer, team):
         10,
     )
     assert entry.detail == {"title": "擂台赛", "rank": 1, "players": 2, "score": 1000}
-    assert question.quiz_id == quiz.pk
+    assert question.contest_id == quiz.pk
 
 
 def test_a_whole_floor_is_awarded_as_one_by_one_but_in_a_few_queries(

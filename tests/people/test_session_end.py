@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.routing import build_websocket_application
-from contests.models import Participant
+from contests.models import Entry
 from people.services import post_notice
 from realtime import session_end, socket_cap
 from realtime.session_end import (
@@ -88,10 +88,10 @@ async def is_open(socket: WebsocketCommunicator, trainer) -> bool:
 
 @pytest.fixture
 def hosted_quiz(trainer):
-    from contests import services
+    from contests.kinds.quiz import setup as quiz_setup
 
     bank = make_bank(trainer)
-    return services.create_quiz(
+    return quiz_setup.create_quiz(
         host=trainer,
         title="擂台赛",
         bank=bank,
@@ -250,7 +250,7 @@ async def test_the_socket_beyond_the_cap_is_refused_and_takes_nothing(
     await sync_to_async(client.post)(reverse("contests:join"), {"pin": hosted_quiz.pin})
     playing = await open_socket(f"/ws/quiz/{hosted_quiz.pk}/", client)
     await playing.receive_from()
-    seat = await sync_to_async(Participant.objects.get)(user=agent)
+    seat = await sync_to_async(Entry.objects.get)(user=agent)
     feeds = [await open_feed(client) for _ in range(2)]
     for feed in feeds:  # connected, not refused
         assert await feed.receive_nothing(timeout=0.2)
@@ -260,7 +260,7 @@ async def test_the_socket_beyond_the_cap_is_refused_and_takes_nothing(
     second_tab = await open_socket(f"/ws/quiz/{hosted_quiz.pk}/", client)
     assert await closed_with(second_tab) == CLOSE_TOO_MANY_SOCKETS
     # The first tab keeps its seat: the refused one took nothing over.
-    assert (await sync_to_async(Participant.objects.get)(user=agent)).channel_name == (
+    assert (await sync_to_async(Entry.objects.get)(user=agent)).channel_name == (
         seat.channel_name
     )
     assert await playing.receive_nothing(timeout=0.3)

@@ -46,7 +46,7 @@ def play_first_question(site, **settings: str) -> str:
             await asyncio.gather(host.connect(), *(p.connect() for p in players))
             await host.send(action="start")
             stages = await asyncio.gather(
-                *(p.until('data-phase="question"') for p in players)
+                *(p.until('data-phase="open"') for p in players)
             )
             for client in (host, *players):
                 await client.socket.close()

@@ -18,26 +18,27 @@ pytestmark = pytest.mark.services
 PLAYERS = [f"agent{n:02d}" for n in range(1, 21)]
 CREATE_QUIZ = """
 import json
-from contests import services
+from contests.engine import setup
+from contests.kinds.quiz import setup as quiz_setup
 from people.models import User
 from training.models import Bank
 host = User.objects.get(username="trainer1")
 bank = Bank.objects.get(name="Contact Center Basics")
 questions = bank.questions.filter(kind__in=["single", "true_false"])
 questions = list(questions.order_by("id")[:3])
-quiz = services.create_quiz(
+quiz = quiz_setup.create_quiz(
     host=host, title="Twenty", bank=bank, questions=questions,
     seconds_per_question={seconds},
 )
 for name in {players!r}:
-    services.join_quiz(quiz=quiz, user=User.objects.get(username=name))
+    setup.join_contest(contest=quiz, user=User.objects.get(username=name))
 print(json.dumps({{"id": quiz.pk, "correct": [q.correct for q in questions]}}))
 """
 ANSWER_COUNTS = """
 import json
-from contests.models import Answer, Participant
-answers = Answer.objects.filter(question__quiz_id={quiz})
-scores = Participant.objects.filter(quiz_id={quiz}).values_list("score", flat=True)
+from contests.models import Entry, Submission
+answers = Submission.objects.filter(round__contest_id={quiz})
+scores = Entry.objects.filter(contest_id={quiz}).values_list("score", flat=True)
 print(json.dumps({{
     "answers": [answers.filter(question__position=p).count() for p in range(3)],
     "scores": sum(scores),
@@ -155,9 +156,7 @@ def test_a_restarted_server_carries_on_with_the_same_deadline_and_every_answer(s
         clients = [Client(url, sessions[name]) for name in players]
         await asyncio.gather(host.connect(), *(c.connect() for c in clients))
         await host.send(action="start")
-        stages = await asyncio.gather(
-            *(c.until('data-phase="question"') for c in clients)
-        )
+        stages = await asyncio.gather(*(c.until('data-phase="open"') for c in clients))
         for client in clients[:2]:
             await client.send(action="answer", position=0, choice=0)
             await client.until("Answer locked in")
@@ -187,7 +186,7 @@ def test_a_restarted_server_carries_on_with_the_same_deadline_and_every_answer(s
         re.search(r'data-remaining-ms="(\d+)"', snapshots[0]).group(1)
     )
     assert remaining_after < remaining_before  # the same deadline, not a fresh one
-    assert all('data-phase="question"' in s for s in snapshots)
+    assert all('data-phase="open"' in s for s in snapshots)
     assert "Answer locked in" in snapshots[0] and "Answer locked in" in snapshots[1]
     assert "Answer locked in" not in snapshots[2]
     assert "Answer locked in" in late_receipt
@@ -198,20 +197,21 @@ def test_a_restarted_server_carries_on_with_the_same_deadline_and_every_answer(s
 
 TWO_QUIZZES = """
 import json
-from contests import services
+from contests.engine import setup
+from contests.kinds.quiz import setup as quiz_setup
 from people.models import User
 from training.models import Bank
 host = User.objects.get(username="trainer1")
 bank = Bank.objects.get(name="Contact Center Basics")
 made = []
 for kind, names in (("text", {typed!r}), ("single", {other!r})):
-    quiz = services.create_quiz(
+    quiz = quiz_setup.create_quiz(
         host=host, title=kind, bank=bank,
         questions=bank.questions.filter(kind=kind).order_by("id")[:1],
         seconds_per_question=60,
     )
     for name in names:
-        services.join_quiz(quiz=quiz, user=User.objects.get(username=name))
+        setup.join_contest(contest=quiz, user=User.objects.get(username=name))
     made.append(quiz.pk)
 print(json.dumps(made))
 """
@@ -237,7 +237,7 @@ def test_an_answer_that_cannot_be_encoded_is_refused_and_every_quiz_plays_on(sit
             await host.send(action="start")
             await other_host.send(action="start")
             for player in (sender, typist, elsewhere):
-                await player.until('data-phase="question"')
+                await player.until('data-phase="open"')
             # json.dumps writes the surrogate as the escape "\ud800".
             await sender.send(action="answer", position=0, text="95598\ud800")
             refusal = await sender.until('id="quiz-notice"')

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from contests import services as contest_services
-from contests.models import Quiz
+from contests.kinds.quiz import setup as contest_services
+from contests.models import Contest
 from tests.factories import make_bank
 from training.models import Bank, Question
 
@@ -36,8 +36,9 @@ def test_deleting_a_bank_asks_first_and_keeps_quizzes_that_used_it(client, train
     client.post(reverse("training:bank_delete", args=[bank.pk]))
     assert not Bank.objects.filter(pk=bank.pk).exists()
     assert not Question.objects.exists()
-    quiz = Quiz.objects.get(pk=quiz.pk)
-    assert quiz.bank is None and quiz.questions.count() == 4
+    quiz = Contest.objects.get(pk=quiz.pk)
+    quiz.quiz_options.refresh_from_db()
+    assert quiz.quiz_options.bank is None and quiz.rounds.count() == 4
 
 
 def test_agents_cannot_rename_or_delete_banks(client, trainer, agent):

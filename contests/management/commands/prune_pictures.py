@@ -3,7 +3,7 @@
 A question's picture file is shared with every quiz that copied the question,
 so replacing or deleting the picture in the bank keeps the file
 (training.services.save_question). This finds the files under the
-questions' folder that no bank question and no quiz question names any
+questions' folder that no bank question and no contest round names any
 more, and deletes those older than a grace period (a picture being uploaded
 is written before its question is saved). Safe to run at any time, e.g. from
 a weekly timer (docs/operations.md).
@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from contests.models import QuizQuestion
+from contests.models import Round
 from training.models import Question
 
 FOLDER = "questions"
@@ -39,9 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than_hours: float, dry_run: bool, **options):
         storage = Question._meta.get_field("image").storage
         in_use = set(Question.objects.exclude(image="").values_list("image", flat=True))
-        in_use |= set(
-            QuizQuestion.objects.exclude(image="").values_list("image", flat=True)
-        )
+        in_use |= set(Round.objects.exclude(media="").values_list("media", flat=True))
         cutoff = timezone.now() - timedelta(hours=older_than_hours)
         unused = [
             name

@@ -1,4 +1,11 @@
-"""Live quizzes: the quiz, its frozen questions, who plays, and every answer."""
+"""The engine's tables, the same for every contest kind.
+
+A contest is a sequence of rounds that the host (or the clock) opens, closes,
+reveals and ranks; the people in it are its entries; each entry makes at most
+one submission per round, stamped by the server. What a round holds and what
+a submission says are the kind's (``content`` and ``payload``, JSON); what a
+kind lets the trainer set lives in its own options table (kinds/<kind>/models.py).
+"""
 
 from __future__ import annotations
 
@@ -10,71 +17,68 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from realtime import groups
-from training.models import QuestionKind
 
+# A round's time limit, for every kind; a kind may allow less (the quiz: at
+# most 240 s a question).
 MIN_SECONDS = 5
-MAX_SECONDS = 240
+MAX_SECONDS = 3600
 
 
-class QuizStatus(models.TextChoices):
+class Kind(models.TextChoices):
+    """Every contest kind there is (contests/kinds/<kind>/)."""
+
+    QUIZ = "quiz", _("Knowledge quiz")
+
+
+class Status(models.TextChoices):
     LOBBY = "lobby", _("Waiting for players")
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
 
 
 class Phase(models.TextChoices):
-    """Where a running quiz stands within its current question."""
+    """Where a running contest stands within its current round."""
 
-    QUESTION = "question", _("Question open")
-    CLOSED = "closed", _("Answers closed")
-    REVEALED = "revealed", _("Answer revealed")
+    OPEN = "open", _("Round open")
+    CLOSED = "closed", _("Round closed")
+    REVEALED = "revealed", _("Result revealed")
     LEADERBOARD = "leaderboard", _("Leaderboard")
 
 
-class Points(models.IntegerChoices):
-    NONE = 0, _("No points (practice)")
-    STANDARD = 1000, _("Standard (1000)")
-    DOUBLE = 2000, _("Double (2000)")
+class Verdict(models.TextChoices):
+    """What the server decided about one submission."""
+
+    RIGHT = "right", _("Right")
+    PARTLY = "partly", _("Partly right")
+    WRONG = "wrong", _("Wrong")
+    PENDING = "pending", _("Counted at the close")
 
 
-class QuizQuerySet(models.QuerySet):
+class ContestQuerySet(models.QuerySet):
     def live(self):
-        return self.exclude(status=QuizStatus.FINISHED)
+        return self.exclude(status=Status.FINISHED)
 
 
-class Quiz(models.Model):
-    """A knowledge quiz (业务知识擂台赛) run live by one trainer, its host."""
+class Contest(models.Model):
+    """One contest of some kind, run by one trainer: its host."""
 
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.QUIZ)
     title = models.CharField(_("title"), max_length=100)
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        related_name="hosted_quizzes",
+        related_name="hosted_contests",
         verbose_name=_("host"),
     )
-    bank = models.ForeignKey(
-        "training.Bank",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="quizzes",
-        verbose_name=_("question bank"),
-    )
-    seconds_per_question = models.PositiveSmallIntegerField(
-        _("seconds per question"),
+    seconds_per_round = models.PositiveSmallIntegerField(
+        _("seconds per round"),
         default=20,
         validators=[MinValueValidator(MIN_SECONDS), MaxValueValidator(MAX_SECONDS)],
     )
-    points_per_question = models.PositiveSmallIntegerField(
-        _("points per question"), choices=Points, default=Points.STANDARD
-    )
-    speed_scoring = models.BooleanField(_("faster answers score more"), default=True)
-    streak_bonus = models.BooleanField(_("bonus for answer streaks"), default=True)
-    shuffle_options = models.BooleanField(_("shuffle options per player"), default=True)
     team_mode = models.BooleanField(_("teams play against each other"), default=False)
     pin = models.CharField(_("PIN"), max_length=6)
     status = models.CharField(
-        _("status"), max_length=10, choices=QuizStatus, default=QuizStatus.LOBBY
+        _("status"), max_length=10, choices=Status, default=Status.LOBBY
     )
     phase = models.CharField(_("phase"), max_length=12, choices=Phase, blank=True)
     current_position = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -82,29 +86,30 @@ class Quiz(models.Model):
     # Bumped by every state change a browser must see; a client that notices
     # a gap asks for a fresh snapshot.
     version = models.PositiveIntegerField(default=0)
-    # The last of those changes: a running quiz left alone for long is ended
-    # by the server (running.end_idle_quizzes).
+    # The last of those changes: a running contest left alone for long is
+    # ended by the server (engine.lifecycle.end_idle_contests).
     changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
-    objects = QuizQuerySet.as_manager()
+    objects = ContestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("quiz")
-        verbose_name_plural = _("quizzes")
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
         constraints = [
+            # One PIN, one live contest, whatever the kinds.
             models.UniqueConstraint(
                 fields=["pin"],
                 condition=~Q(status="finished"),
-                name="quiz_pin_unique_while_live",
+                name="contest_pin_unique_while_live",
             ),
             models.CheckConstraint(
-                condition=Q(seconds_per_question__gte=MIN_SECONDS)
-                & Q(seconds_per_question__lte=MAX_SECONDS),
-                name="quiz_seconds_in_range",
+                condition=Q(seconds_per_round__gte=MIN_SECONDS)
+                & Q(seconds_per_round__lte=MAX_SECONDS),
+                name="contest_seconds_in_range",
             ),
         ]
 
@@ -113,16 +118,21 @@ class Quiz(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.status != QuizStatus.FINISHED
+        return self.status != Status.FINISHED
 
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
 
-    def current_question(self) -> QuizQuestion | None:
+    @property
+    def reference(self) -> str:
+        """How the ledger names this contest: ``<kind>:<id>`` (``quiz:7``)."""
+        return f"{self.kind}:{self.pk}"
+
+    def current_round(self) -> Round | None:
         if self.current_position is None:
             return None
-        return self.questions.get(position=self.current_position)
+        return self.rounds.get(position=self.current_position)
 
     def group(self) -> str:
         return groups.contest(self.pk)
@@ -131,24 +141,16 @@ class Quiz(models.Model):
         return groups.contest_host(self.pk)
 
 
-class QuizQuestion(models.Model):
-    """A question as it was when the quiz was made: later bank edits change nothing."""
+class Round(models.Model):
+    """One round as it was frozen when the contest was made: later edits to
+    the training material change nothing. ``content`` is the kind's."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField()
-    source = models.ForeignKey(
-        "training.Question",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="rounds"
     )
-    kind = models.CharField(max_length=12, choices=QuestionKind)
-    prompt = models.TextField()
-    options = models.JSONField(default=list, blank=True)
-    correct = models.JSONField(default=list)
-    explanation = models.TextField(blank=True)
-    image = models.ImageField(blank=True)
+    position = models.PositiveSmallIntegerField()
+    content = models.JSONField(default=dict)
+    media = models.FileField(blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -156,30 +158,30 @@ class QuizQuestion(models.Model):
     paused_seconds = models.FloatField(default=0)
 
     class Meta:
-        ordering = ["quiz", "position"]
+        ordering = ["contest", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["quiz", "position"], name="quiz_question_position_unique"
+                fields=["contest", "position"], name="round_position_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.quiz_id}#{self.position + 1}"
+        return f"{self.contest_id}#{self.position + 1}"
 
     @property
     def number(self) -> int:
         return self.position + 1
 
 
-class ParticipantQuerySet(models.QuerySet):
+class EntryQuerySet(models.QuerySet):
     def playing(self):
         return self.filter(removed_at__isnull=True)
 
-    def save_each(self, participants: list[Participant], fields: list[str]) -> None:
-        """Save these fields of each participant: one statement run for each
-        row (executemany). Django's bulk_update builds one CASE per field over
+    def save_each(self, entries: list[Entry], fields: list[str]) -> None:
+        """Save these fields of each entry: one statement run for each row
+        (executemany). Django's bulk_update builds one CASE per field over
         the whole batch and took ~1 ms a player for a batch of 250."""
-        if not participants:
+        if not entries:
             return
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -190,18 +192,21 @@ class ParticipantQuerySet(models.QuerySet):
             cursor.executemany(
                 f"UPDATE {quote(self.model._meta.db_table)} SET {columns} "  # noqa: S608
                 "WHERE id = %s",
-                [[*(getattr(p, name) for name in fields), p.pk] for p in participants],
+                [[*(getattr(e, name) for name in fields), e.pk] for e in entries],
             )
 
 
-class Participant(models.Model):
-    quiz = models.ForeignKey(
-        Quiz, on_delete=models.CASCADE, related_name="participants"
+class Entry(models.Model):
+    """A person in a contest. ``streak`` counts right verdicts in a row
+    (``last_right_position`` is the round of the latest)."""
+
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="entries"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="quiz_entries",
+        related_name="contest_entries",
     )
     team = models.ForeignKey(
         "people.Team",
@@ -213,20 +218,21 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
     score = models.IntegerField(default=0)
-    correct_count = models.PositiveSmallIntegerField(default=0)
+    right_count = models.PositiveSmallIntegerField(default=0)
     streak = models.PositiveSmallIntegerField(default=0)
-    last_correct_position = models.SmallIntegerField(null=True, blank=True)
+    last_right_position = models.SmallIntegerField(null=True, blank=True)
     final_rank = models.PositiveIntegerField(null=True, blank=True)
     # The channel of the tab that currently plays; a newer tab takes over.
     channel_name = models.CharField(max_length=200, blank=True)
 
-    objects = ParticipantQuerySet.as_manager()
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "joined_at"]
+        verbose_name_plural = "entries"
         constraints = [
             models.UniqueConstraint(
-                fields=["quiz", "user"], name="participant_once_per_quiz"
+                fields=["contest", "user"], name="entry_once_per_contest"
             )
         ]
 
@@ -234,28 +240,33 @@ class Participant(models.Model):
         return str(self.user)
 
 
-class Answer(models.Model):
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="answers"
+class Submission(models.Model):
+    """What one entry sent for one round, as the server received and judged it."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="submissions"
     )
-    question = models.ForeignKey(
-        QuizQuestion, on_delete=models.CASCADE, related_name="answers"
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="submissions"
     )
-    # Option indexes (choice and true/false questions) or the typed text.
-    choice = models.JSONField()
+    payload = models.JSONField()
     received_at = models.DateTimeField()
     elapsed_ms = models.PositiveIntegerField()
-    is_correct = models.BooleanField()
-    points = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)
     bonus = models.PositiveIntegerField(default=0)
+    verdict = models.CharField(max_length=8, choices=Verdict)
 
     class Meta:
         ordering = ["received_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["participant", "question"], name="answer_once_per_question"
+                fields=["entry", "round"], name="submission_once_per_round"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} → {self.question}"
+        return f"{self.entry} → {self.round}"
+
+    @property
+    def is_right(self) -> bool:
+        return self.verdict == Verdict.RIGHT

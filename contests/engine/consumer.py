@@ -1,7 +1,8 @@
-"""The live quiz socket, ``/ws/quiz/<id>/``, for the host and for players.
+"""The contest socket, ``/ws/quiz/<id>/``, for the host and for players of
+every kind (the path keeps its first name: docs/protocol.md).
 
-Thin by design: authenticate, validate the message, call contests.running or
-contests.services, answer. Every answer is stamped with the server's clock the
+Thin by design: authenticate, validate the message, call the engine (which
+asks the kind), answer. Every answer is stamped with the server's clock the
 moment it arrives; nothing the browser says about time, score or identity is
 used.
 """
@@ -16,18 +17,26 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from contests import broadcast, clock, intake, running, services, stage
-from contests.errors import QuizError
-from contests.models import Quiz
+from contests.engine import (
+    broadcast,
+    clock,
+    intake,
+    lifecycle,
+    progress,
+    registry,
+    seating,
+    setup,
+    snapshots,
+)
+from contests.engine.errors import ContestError
+from contests.models import Contest
 from realtime import direct, hub, sessions
-from realtime.batching import Batches
 from realtime.live import LeanDispatch, scope_language
 from realtime.messages import ListOf, Refused, as_index, read
 from realtime.session_end import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_MANY_SOCKETS,
     SessionBound,
-    admit,
 )
 from realtime.throttle import TokenBucket
 
@@ -46,13 +55,13 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TAKEN_OVER = 4409
 
 HOST_ACTIONS = {
-    "start": running.start_quiz,
-    "reveal": running.reveal_answer,
-    "leaderboard": running.show_leaderboard,
-    "next": running.next_question,
-    "pause": running.pause_quiz,
-    "resume": running.resume_quiz,
-    "end": running.end_quiz,
+    "start": lifecycle.start_contest,
+    "reveal": lifecycle.reveal_round,
+    "leaderboard": lifecycle.show_leaderboard,
+    "next": lifecycle.next_round,
+    "pause": lifecycle.pause_contest,
+    "resume": lifecycle.resume_contest,
+    "end": lifecycle.end_contest,
 }
 # The fields this socket reads, and what each must be when present
 # (docs/protocol.md). Positions and ids come as numbers or strings of digits.
@@ -65,10 +74,14 @@ FIELDS = {
 }
 
 
-class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketConsumer):
+class ContestConsumer(
+    hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketConsumer
+):
     role = ""
-    participant_id = None
-    quiz_id = None
+    entry_id = None
+    contest_id = None
+    kind = None  # the contest's ContestKind, once seated
+    fields = FIELDS
     players = ""  # the players' hub group, once the socket is accepted
     writer = None  # a player's direct writer to daphne's socket (realtime/hub.py)
     roster_pending = False
@@ -76,7 +89,7 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
     async def connect(self) -> None:
         session = sessions.session_key(self.scope)
         self.allowance = TokenBucket(BURST_MESSAGES, MESSAGES_PER_S)
-        self.quiz_id = self.scope["url_route"]["kwargs"]["quiz_id"]
+        self.contest_id = self.scope["url_route"]["kwargs"]["quiz_id"]
         self.language = scope_language(self.scope)
         # Accept at once: a floor connecting together must not have its
         # handshakes wait behind each other's database work (daphne drops a
@@ -89,14 +102,14 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         since = await self.listen_for_endings()
-        self.players = players = Quiz(pk=self.quiz_id).group()
+        self.players = players = Contest(pk=self.contest_id).group()
         # Join before reading the snapshot so no change is missed; the hub
         # keeps what arrives meanwhile until the snapshot is out.
         self.writer = direct.direct_writer(self)
         await hub.join(players, self, self.language, held=True, writer=self.writer)
         try:
-            who, seated, html = await _seating.submit(
-                self.quiz_id, (session, self.channel_name, self.language)
+            who, seated, html = await seating.take_seat(
+                self.contest_id, (session, self.channel_name, self.language)
             )
         except BaseException:
             hub.leave(players, self)  # a consumer dying here gets no disconnect
@@ -117,20 +130,25 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.role = seated.role
+        self.kind = registry.kind_of(seated.contest)
+        if self.kind.progress_fields:
+            self.fields = {**FIELDS, **self.kind.progress_fields}
         await self.bind_session(session, who, since)
         if seated.role == "host":
-            self.group = seated.quiz.host_group()
+            self.group = seated.contest.host_group()
             await self.channel_layer.group_add(self.group, self.channel_name)
             await self.send_snapshot()
         else:
             # The stage is the same for every player: one frame per process,
             # written to every local player by the hub (realtime/hub.py).
-            self.participant_id = seated.participant.pk
+            self.entry_id = seated.entry.pk
             self.group = players
             await hub.send(self, self.writer, html)
             await hub.release(players, self)
         if seated.previous:
-            await self.channel_layer.send(seated.previous, {"type": "quiz.taken_over"})
+            await self.channel_layer.send(
+                seated.previous, {"type": "contest.taken_over"}
+            )
 
     async def disconnect(self, code: int) -> None:
         await self.unbind_session()
@@ -140,9 +158,9 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
             return
         if self.role == "host":
             await self.channel_layer.group_discard(self.group, self.channel_name)
-        if self.participant_id:
-            await database_sync_to_async(services.let_go)(
-                participant_id=self.participant_id, channel_name=self.channel_name
+        if self.entry_id:
+            await database_sync_to_async(seating.let_go)(
+                entry_id=self.entry_id, channel_name=self.channel_name
             )
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
@@ -160,15 +178,15 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
     async def handle(self, text_data, bytes_data, received_at) -> None:
         try:
             message = read(
-                text_data, bytes_data, max_bytes=MAX_MESSAGE_BYTES, fields=FIELDS
+                text_data, bytes_data, max_bytes=MAX_MESSAGE_BYTES, fields=self.fields
             )
             await self.act(message, received_at)
-        except (Refused, QuizError) as refused:
+        except (Refused, ContestError) as refused:
             await self.send_notice(refused.message)
         except Exception:
             # A message must never close the socket (1011) nor reach the
             # others: the sender hears that it failed, the log has the rest.
-            logger.exception("quiz %s: could not handle a message", self.quiz_id)
+            logger.exception("contest %s: could not handle a message", self.contest_id)
             await self.send_notice(_("The server could not handle that message."))
 
     async def act(self, message: dict, received_at) -> None:
@@ -177,6 +195,8 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
             await self.send_snapshot()
         elif self.role == "player" and action == "answer":
             await self.answer(message, received_at)
+        elif self.role == "player" and action == "progress":
+            await self.progress(message)
         elif self.role == "host" and action in HOST_ACTIONS:
             await self.host_action(action)
         elif self.role == "host" and action == "close":
@@ -184,59 +204,74 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
         elif self.role == "host" and action == "remove":
             await self.remove(message)
         elif action in HOST_ACTIONS or action in ("close", "remove"):
-            raise QuizError(_("Only the quiz's host can do that."), "not_host")
+            raise ContestError(_("Only the contest's host can do that."), "not_host")
         else:
-            raise QuizError(_("Unknown action."), "unknown")
+            raise ContestError(_("Unknown action."), "unknown")
 
     async def answer(self, message: dict, received_at) -> None:
         position = as_index(message.get("position"))
         if position is None:
-            raise QuizError(_("This question is not open."), "not_open")
-        choice = message.get("text") if "text" in message else message.get("choice")
-        submission = running.Submission(
+            raise ContestError(str(self.kind.not_open), "not_open")
+        payload = message.get("text") if "text" in message else message.get("choice")
+        incoming = intake.Incoming(
             user_id=self.user.pk,
             position=position,
-            choice=choice,
+            payload=payload,
             received_at=received_at,
             language=self.language,
         )
-        receipt = await intake.record(self.quiz_id, submission)
-        html = stage.answer_receipt(self.language, receipt.position, receipt.labels)
+        receipt = await intake.submit(self.contest_id, incoming)
+        html = snapshots.receipt(
+            self.kind.name, self.language, receipt.position, receipt.labels
+        )
         # Straight to the socket: daphne's own path for a frame cost about as
         # much as storing the answer when a floor answers together.
         await hub.send(self, self.writer, html, shared=True)
         if not receipt.repeated:
-            broadcast.answer_counted(self.quiz_id)
+            broadcast.submission_counted(self.contest_id)
+
+    async def progress(self, message: dict) -> None:
+        """Live progress (a typing race): kept in memory, sent coalesced
+        (engine/progress.py); never stored, never acknowledged."""
+        if not self.kind.progress_fields:
+            raise ContestError(_("Unknown action."), "unknown")
+        cleaned = self.kind.progress(self.kind_contest(), self.entry_id, message)
+        if cleaned is not None:
+            progress.note(self.kind.name, self.contest_id, self.entry_id, cleaned)
+
+    def kind_contest(self) -> Contest:
+        """The contest as far as this socket knows it (id and kind only)."""
+        return Contest(pk=self.contest_id, kind=self.kind.name)
 
     async def host_action(self, action: str) -> None:
-        quiz = await database_sync_to_async(HOST_ACTIONS[action])(
-            quiz_id=self.quiz_id, by=self.user
+        contest = await database_sync_to_async(HOST_ACTIONS[action])(
+            contest_id=self.contest_id, by=self.user
         )
-        await clock.follow(quiz)
+        await clock.follow(contest)
 
     async def close_question(self) -> None:
-        await database_sync_to_async(running.close_now)(
-            quiz_id=self.quiz_id, by=self.user
+        await database_sync_to_async(lifecycle.close_now)(
+            contest_id=self.contest_id, by=self.user
         )
 
     async def remove(self, message: dict) -> None:
         participant_id = as_index(message.get("participant"))
         if participant_id is None:
-            raise QuizError(_("That player is not in this quiz."), "not_found")
-        await database_sync_to_async(services.remove_participant)(
-            quiz_id=self.quiz_id, participant_id=participant_id, by=self.user
+            raise ContestError(_("That player is not in this contest."), "not_found")
+        await database_sync_to_async(setup.remove_entry)(
+            contest_id=self.contest_id, entry_id=participant_id, by=self.user
         )
 
     async def send_snapshot(self) -> None:
         """The whole current state: what a new or reconnected page needs."""
         if self.role == "host":
-            html = await database_sync_to_async(stage.host_snapshot)(
-                quiz_id=self.quiz_id, language=self.language
+            html = await database_sync_to_async(snapshots.host_snapshot)(
+                contest_id=self.contest_id, language=self.language
             )
         else:
-            html = await database_sync_to_async(stage.player_snapshot)(
-                quiz_id=self.quiz_id,
-                participant_id=self.participant_id,
+            html = await database_sync_to_async(snapshots.player_snapshot)(
+                contest_id=self.contest_id,
+                entry_id=self.entry_id,
                 language=self.language,
             )
         await self.send(text_data=html)
@@ -250,82 +285,42 @@ class QuizConsumer(hub.Membership, LeanDispatch, SessionBound, AsyncWebsocketCon
 
     async def send_notice(self, message: str) -> None:
         with translation.override(self.language):
-            await self.send(text_data=stage.notice(message))
+            await self.send(text_data=snapshots.notice(message))
 
     # Messages from the channel layer.
 
-    async def quiz_console(self, event: dict) -> None:
+    async def contest_console(self, event: dict) -> None:
         await self.send(text_data=event["html"][self.language])
 
-    async def quiz_answered(self, event: dict) -> None:
+    async def contest_answered(self, event: dict) -> None:
         await self.send(text_data=event["html"][self.language])
 
-    async def quiz_roster(self, event: dict) -> None:
+    async def contest_progress(self, event: dict) -> None:
+        await self.send(text_data=event["html"][self.language])
+
+    async def contest_roster(self, event: dict) -> None:
         """Someone joined or left: refresh the list soon, once for a burst."""
         if self.roster_pending:
             return
         self.roster_pending = True
         await asyncio.sleep(ROSTER_EVERY_S)
         self.roster_pending = False
-        html = await database_sync_to_async(stage.host_roster_snapshot)(
-            quiz_id=self.quiz_id, language=self.language
+        html = await database_sync_to_async(snapshots.host_roster_snapshot)(
+            contest_id=self.contest_id, language=self.language
         )
         await self.send(text_data=html)
 
     def personal_text(self, me: dict) -> str:
         """This player's own result, from the hub (realtime/hub.py)."""
         with translation.override(self.language):
-            return stage.render_me(me)
+            return snapshots.render_me(self.kind.name, me)
 
-    async def quiz_taken_over(self, event: dict) -> None:
-        self.participant_id = None  # the new tab owns the seat now
-        await self.send_notice(_("This quiz is now open in another tab or device."))
+    async def contest_taken_over(self, event: dict) -> None:
+        self.entry_id = None  # the new tab owns the seat now
+        await self.send_notice(_("This contest is now open in another tab or device."))
         await self.close(code=CLOSE_TAKEN_OVER)
 
-    async def quiz_removed(self, event: dict) -> None:
-        self.participant_id = None
-        await self.send_notice(_("The host removed you from this quiz."))
+    async def contest_removed(self, event: dict) -> None:
+        self.entry_id = None
+        await self.send_notice(_("The host removed you from this contest."))
         await self.close(code=CLOSE_FORBIDDEN)
-
-
-def seat(quiz_id: int, tabs: list[tuple[str, str, str]]) -> list[tuple]:
-    """Tabs connecting to a quiz, each (session key, channel name, language),
-    are signed in, take their seats and, if they play, read their snapshots:
-    for a floor connecting together, one trip to the database thread and a
-    fixed number of queries per batch. Each tab's (SignedIn, Seated,
-    snapshot): SignedIn None if the session signs nobody in, Seated None if
-    the person holds all the sockets they may (realtime/socket_cap.py; no seat
-    is taken then)."""
-    admitted = admit([(key, channel) for key, channel, _language in tabs])
-    signed_in = [
-        (who.user, channel)
-        for (who, held), (_key, channel, _language) in zip(admitted, tabs, strict=True)
-        if held
-    ]
-    seats = dict(
-        zip(
-            [channel for _user, channel in signed_in],
-            services.take_seats(quiz_id, signed_in),
-            strict=True,
-        )
-    )
-    players = [
-        (channel, seats[channel].participant, language)
-        for _key, channel, language in tabs
-        if channel in seats and seats[channel].role == "player"
-    ]
-    snapshots = {}
-    if players:
-        quiz = seats[players[0][0]].quiz
-        htmls = stage.player_snapshots(quiz, [(p, lang) for _c, p, lang in players])
-        snapshots = dict(zip([c for c, _p, _lang in players], htmls, strict=True))
-    return [
-        (who, seats.get(channel), snapshots.get(channel, ""))
-        for (who, _held), (_key, channel, _language) in zip(admitted, tabs, strict=True)
-    ]
-
-
-# A floor of a few hundred connecting at once takes a few batches; one batch
-# stays a short transaction and within SQLite's limit on query parameters.
-MAX_SEATS = 250
-_seating = Batches(seat, MAX_SEATS)

@@ -1,16 +1,59 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from contests.models import MAX_SECONDS, MIN_SECONDS, Quiz
+from contests.kinds.quiz.models import MAX_SECONDS, MIN_SECONDS, Points
 from training.models import Bank, Category, Question
 
 MAX_RANDOM = 100
 
 
-class QuizForm(forms.ModelForm):
+class QuizForm(forms.Form):
     """A new quiz: its settings and where its questions come from."""
+
+    SETTINGS = (
+        "title",
+        "seconds_per_question",
+        "points_per_question",
+        "speed_scoring",
+        "streak_bonus",
+        "shuffle_options",
+        "team_mode",
+    )
+
+    title = forms.CharField(label=capfirst(_("title")), max_length=100)
+    seconds_per_question = forms.IntegerField(
+        label=capfirst(_("seconds per question")),
+        min_value=MIN_SECONDS,
+        max_value=MAX_SECONDS,
+        initial=20,
+        help_text=_("From %(min)d to %(max)d seconds.")
+        % {"min": MIN_SECONDS, "max": MAX_SECONDS},
+    )
+    points_per_question = forms.TypedChoiceField(
+        label=capfirst(_("points per question")),
+        choices=Points.choices,
+        coerce=int,
+        initial=Points.STANDARD,
+    )
+    speed_scoring = forms.BooleanField(
+        label=capfirst(_("faster answers score more")), required=False, initial=True
+    )
+    streak_bonus = forms.BooleanField(
+        label=capfirst(_("bonus for answer streaks")), required=False, initial=True
+    )
+    shuffle_options = forms.BooleanField(
+        label=capfirst(_("shuffle options per player")), required=False, initial=True
+    )
+    team_mode = forms.BooleanField(
+        label=capfirst(_("teams play against each other")),
+        required=False,
+        help_text=_(
+            "Teams (班组) are ranked by the average score of their members who joined."
+        ),
+    )
 
     CHOSEN = "chosen"
     RANDOM = "random"
@@ -50,31 +93,6 @@ class QuizForm(forms.ModelForm):
         required=False,
     )
 
-    class Meta:
-        model = Quiz
-        fields = [
-            "title",
-            "seconds_per_question",
-            "points_per_question",
-            "speed_scoring",
-            "streak_bonus",
-            "shuffle_options",
-            "team_mode",
-        ]
-        help_texts = {
-            "seconds_per_question": _("From %(min)d to %(max)d seconds.")
-            % {"min": MIN_SECONDS, "max": MAX_SECONDS},
-            "team_mode": _(
-                "Teams (班组) are ranked by the average score of their members "
-                "who joined."
-            ),
-        }
-        widgets = {
-            "seconds_per_question": forms.NumberInput(
-                attrs={"min": MIN_SECONDS, "max": MAX_SECONDS}
-            )
-        }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bank = self._chosen_bank()
@@ -106,7 +124,7 @@ class QuizForm(forms.ModelForm):
         return cleaned
 
     def settings(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.SETTINGS}
 
 
 class JoinForm(forms.Form):

@@ -7,14 +7,13 @@
 - Wrong, missing and late answers earn nothing.
 - With streak bonuses, the n-th correct answer in a row adds
   ``min(100 × (n − 1), 500)``.
-- Ranks are competition ranks: equal scores share a rank and the next rank
-  skips (1, 2, 2, 4).
+
+Ranks are the engine's (contests/engine/standings.py: competition ranks).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from training.matching import matches_accepted
 from training.models import QuestionKind
@@ -55,12 +54,3 @@ def is_correct(kind: str, correct: list, choice: list[int] | str) -> bool:
     if not isinstance(choice, list):
         return False
     return sorted(set(choice)) == sorted(correct) and len(choice) == len(correct)
-
-
-def competition_ranks(scores: Sequence[float]) -> list[int]:
-    """Rank of each score, best first, ties sharing (1, 2, 2, 4)."""
-    ordered = sorted(scores, reverse=True)
-    first_place = {}
-    for index, score in enumerate(ordered):
-        first_place.setdefault(score, index + 1)
-    return [first_place[score] for score in scores]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 
-class QuizError(Exception):
-    """An action the quiz refuses; ``message`` is for the person who tried it."""
+class ContestError(Exception):
+    """An action the contest refuses; ``message`` is for the person who tried it."""
 
     def __init__(self, message: str, code: str):
         super().__init__(message)
