@@ -105,9 +105,7 @@ def test_streak_bonus_and_all_or_nothing_multiple_choice(quiz, trainer, players)
     player.refresh_from_db()
     assert player.score == 1000 + 1000 + 100
     assert player.streak == 2
-    answers = Submission.objects.filter(entry=player).order_by(
-        "round__position"
-    )
+    answers = Submission.objects.filter(entry=player).order_by("round__position")
     assert [a.bonus for a in answers] == [0, 100]
 
 
