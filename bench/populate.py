@@ -138,7 +138,7 @@ def quiz(players: int, questions: int, seconds: int = 240) -> dict:
             username__in=[agent_name(n) for n in range(1, players + 1)]
         ).order_by("username")
         Entry.objects.bulk_create(
-            [Entry(quiz=made, user=u, team_id=u.team_id) for u in users],
+            [Entry(contest=made, user=u, team_id=u.team_id) for u in users],
             batch_size=500,
         )
     return {
@@ -161,17 +161,17 @@ def count(quiz: int, positions: list[int]) -> dict:
     found = {}
     for position in positions:
         answers = Submission.objects.filter(
-            round__contest_id=quiz, question__position=position
+            round__contest_id=quiz, round__position=position
         )
         repeated = (
-            answers.values("participant")
+            answers.values("entry")
             .annotate(times=Count("id"))
             .filter(times__gt=1)
             .count()
         )
         found[position] = {
             "rows": answers.count(),
-            "players": answers.values("participant").distinct().count(),
+            "players": answers.values("entry").distinct().count(),
             "repeated_players": repeated,
         }
     return found

@@ -4,7 +4,7 @@ Channels' AuthMiddleware reads each socket's session and user in its own trip
 to the database thread before the consumer even starts: a floor of a
 thousand connecting together queues two thousand queries one after another
 (docs/performance.md). A consumer that seats its sockets in batches
-(contests/consumers.py) reads them here instead, for the whole batch in two
+(contests/engine/consumer.py) reads them here instead, for the whole batch in two
 queries, under the same rules as ``django.contrib.auth.get_user``: a session
 that has not expired, names a configured backend and a user that backend
 still lets in, and carries the hash of that user's current password (or of

@@ -128,3 +128,41 @@ def test_it_sees_each_kind_of_import(app, source, against):
     edges = app_edges(Path(app) / "example.py", app, source)
     assert edges or not against
     assert any(not allowed(e.importer, e.imported) for e in edges) is against
+
+
+def kind_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import of ``contests.kinds...`` in ``path``."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        (node.lineno, module)
+        for node in ast.walk(tree)
+        for module in imported_modules(node)
+        if module == "contests.kinds" or module.startswith("contests.kinds.")
+    ]
+
+
+def test_the_engine_knows_no_kind_and_kinds_know_no_other_kind():
+    """Inside contests: the engine reaches kinds only through its registry
+    (which imports each kind's package to register it), and a kind's package
+    imports the engine, never another kind. contests/models/ gathers each
+    kind's options table, and contests/views.py offers the quiz's form."""
+    engine = ROOT / "contests" / "engine"
+    registry = engine / "registry.py"
+    found = []
+    for path in sorted(engine.rglob("*.py")):
+        if path != registry:
+            found += [
+                f"{path.relative_to(ROOT)}:{n}: {m}" for n, m in kind_imports(path)
+            ]
+    kinds = ROOT / "contests" / "kinds"
+    for package in sorted(p for p in kinds.iterdir() if p.is_dir()):
+        own = f"contests.kinds.{package.name}"
+        for path in sorted(package.rglob("*.py")):
+            found += [
+                f"{path.relative_to(ROOT)}:{n}: {m}"
+                for n, m in kind_imports(path)
+                if m != own and not m.startswith(own + ".")
+            ]
+    assert (kinds / "quiz" / "kind.py").exists()  # the walk reads something
+    assert kind_imports(kinds / "quiz" / "kind.py")  # and sees a kind's imports
+    assert not found, "the engine or a kind imports a kind:\n" + "\n".join(found)

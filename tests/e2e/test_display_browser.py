@@ -201,7 +201,7 @@ def _quiz_frames(quiz_id: int, players: int, answered: int) -> tuple[str, str]:
     context = {"quiz": quiz, "question": question, "total": 5, "players": players}
     with translation.override("en"):
         stage = render_to_string(
-            "contests/_audience_stage.html", {**context, "answered": 0}
+            "contests/quiz/_audience_stage.html", {**context, "answered": 0}
         )
         count = render_to_string(
             "contests/_audience_answered.html", {**context, "answered": answered}

@@ -40,9 +40,9 @@ from contests.models import Entry, Submission
 answers = Submission.objects.filter(round__contest_id={quiz})
 scores = Entry.objects.filter(contest_id={quiz}).values_list("score", flat=True)
 print(json.dumps({{
-    "answers": [answers.filter(question__position=p).count() for p in range(3)],
+    "answers": [answers.filter(round__position=p).count() for p in range(3)],
     "scores": sum(scores),
-    "points": sum(a.points + a.bonus for a in answers),
+    "points": sum(a.score + a.bonus for a in answers),
 }}))
 """
 
