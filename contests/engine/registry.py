@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from contests.models import Contest, Entry, Round
+    from contests.models import Contest, Entry, Round, Submission
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ class ContestKind:
         """The kind's options row for this contest (its typed table)."""
         raise NotImplementedError
 
+    def freeze_round(self, material) -> Round:
+        """An unsaved Round holding one piece of training material (a bank
+        question, a passage, a clip) as it is now: later edits to the
+        material change nothing in the contest."""
+        raise NotImplementedError
+
     # Intake --------------------------------------------------------------
 
     def clean(self, contest: Contest, round: Round, payload):
@@ -96,6 +102,11 @@ class ContestKind:
     def receipt_labels(self, round: Round, payload) -> list:
         """What a player sees of their own submission, as they made it."""
         return []
+
+    def result_detail(self, round: Round, submission: Submission) -> dict:
+        """What a player's result at a reveal shows besides right or wrong,
+        points and rank (a typing round: accuracy, speed). Plain JSON."""
+        return {}
 
     # Stage -------------------------------------------------------------
 

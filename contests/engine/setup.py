@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests.engine import broadcast
+from contests.engine import broadcast, registry
 from contests.engine.errors import ContestError
 from contests.models import Contest, Entry, Round, Status
 
@@ -16,16 +16,17 @@ PIN_ATTEMPTS = 20
 
 
 def create_contest(
-    *, kind: str, host, title: str, rounds: list[Round], options=None, **settings
+    *, kind: str, host, title: str, material, options=None, **settings
 ) -> Contest:
     """A contest in its lobby with a fresh PIN (unique among live contests of
-    every kind), its rounds frozen in order, and the kind's options row.
+    every kind), a round frozen from each piece of ``material`` in order (by
+    the kind's ``freeze_round``), and the kind's options row.
 
-    ``rounds``: unsaved Rounds (content and media; the kind froze them from
-    training material). ``options``: an unsaved row of the kind's options
-    table, its ``contest`` set here. ``settings``: Contest fields
-    (seconds_per_round, team_mode).
+    ``options``: an unsaved row of the kind's options table, its ``contest``
+    set here. ``settings``: Contest fields (seconds_per_round, team_mode).
     """
+    freeze = registry.get(kind).freeze_round
+    rounds = [freeze(piece) for piece in material]
     if not rounds:
         raise ContestError(_("A contest needs at least one round."), "empty")
     for _attempt in range(PIN_ATTEMPTS):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count
 
+from contests.engine import registry
 from contests.models import Contest, Entry, Round, Submission, Verdict
 
 TOP = 10
@@ -59,6 +60,7 @@ class PersonalResult:
     players: int
     ahead_name: str  # who is just ahead ("" for the leader)
     payload: object = None  # what they submitted, as stored
+    detail: dict | None = None  # the kind's (ContestKind.result_detail)
     team_rank: int | None = None
     team_name: str = ""
 
@@ -130,10 +132,11 @@ def personal_results(contest: Contest, round: Round) -> dict[int, PersonalResult
     """Every player's result for ``round``, keyed by entry id."""
     standings = individual_standings(contest)
     ahead = ahead_of(standings)
+    kind = registry.kind_of(contest)
     submissions = {
         s.entry_id: s
         for s in Submission.objects.filter(round=round).only(
-            "entry_id", "payload", "verdict", "score", "bonus"
+            "entry_id", "payload", "verdict", "score", "bonus", "elapsed_ms"
         )
     }
     streaks = dict(Entry.objects.filter(contest=contest).values_list("id", "streak"))
@@ -156,6 +159,7 @@ def personal_results(contest: Contest, round: Round) -> dict[int, PersonalResult
             players=len(standings),
             ahead_name=ahead[standing.entry_id],
             payload=submission.payload if submission else None,
+            detail=kind.result_detail(round, submission) if submission else None,
             team_rank=team.rank if team else None,
             team_name=team.name if team else "",
         )

@@ -18,7 +18,15 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from contests.engine import intake, lifecycle, progress, registry, setup, snapshots
+from contests.engine import (
+    intake,
+    lifecycle,
+    progress,
+    registry,
+    setup,
+    snapshots,
+    standings,
+)
 from contests.engine.errors import ContestError
 from contests.engine.registry import ContestKind, Judgement, StageTemplates
 from contests.engine.results import results_workbook
@@ -57,6 +65,9 @@ class CountKind(ContestKind):
     )
     progress_fields = {"typed": int}
 
+    def freeze_round(self, material):
+        return Round(content={"target": material})
+
     def clean(self, contest, round, payload):
         if type(payload) is not str or not payload.isdecimal() or len(payload) > 6:
             raise ContestError(_("That is not an answer to this question."), "invalid")
@@ -69,6 +80,9 @@ class CountKind(ContestKind):
 
     def receipt_labels(self, round, payload):
         return [str(payload)]
+
+    def result_detail(self, round, submission):
+        return {"off_by": abs(submission.payload - round.content["target"])}
 
     def progress(self, contest, entry_id, message):
         typed = message.get("typed")
@@ -105,7 +119,7 @@ def counting(count_kind, trainer, team):
         kind=CountKind.name,
         host=trainer,
         title="数数",
-        rounds=[Round(content={"target": 3}), Round(content={"target": 5})],
+        material=[3, 5],
         seconds_per_round=30,
     )
     people = [
@@ -117,7 +131,7 @@ def counting(count_kind, trainer, team):
 
 
 def test_a_kind_written_outside_the_engine_runs_a_whole_contest(counting, trainer):
-    contest, (ann, ben), (ann_entry, _ben) = counting
+    contest, (ann, ben), (ann_entry, ben_entry) = counting
     finished = []
 
     def heard(sender, contest, results, team_results, **kwargs):
@@ -149,6 +163,13 @@ def test_a_kind_written_outside_the_engine_runs_a_whole_contest(counting, traine
         seen = snapshots.player_view(contest, ann_entry)
         assert "got 3" in seen and "数0 0" in seen  # the score waits for the reveal
         lifecycle.reveal_round(contest_id=contest.pk, by=trainer)
+        contest.refresh_from_db()
+        revealed = standings.personal_results(contest, contest.current_round())
+        assert revealed[ben_entry.pk].detail == {"off_by": 1}
+        assert (revealed[ann_entry.pk].correct, revealed[ann_entry.pk].rank) == (
+            True,
+            1,
+        )
         lifecycle.next_round(contest_id=contest.pk, by=trainer)
         contest.refresh_from_db()
         at = contest.current_round().opened_at + timedelta(seconds=2)
@@ -175,14 +196,13 @@ def test_a_kind_written_outside_the_engine_runs_a_whole_contest(counting, traine
     assert not PointEntry.objects.filter(reference=contest.reference).exists()
 
 
-def test_one_pin_space_for_every_kind(count_kind, trainer, monkeypatch):
+def test_one_pin_space_for_every_kind(count_kind, trainer, bank, monkeypatch):
+    question = bank.questions.first()
     pins = iter(["123456", "123456", "654321"])
     monkeypatch.setattr(setup, "_new_pin", lambda: next(pins))
-    first = setup.create_contest(
-        kind="count", host=trainer, title="a", rounds=[Round(content={"target": 1})]
-    )
+    first = setup.create_contest(kind="count", host=trainer, title="a", material=[1])
     second = setup.create_contest(
-        kind="quiz", host=trainer, title="b", rounds=[Round(content={})]
+        kind="quiz", host=trainer, title="b", material=[question]
     )
     assert (first.pin, second.pin) == ("123456", "654321")
 

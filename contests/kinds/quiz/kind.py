@@ -48,6 +48,9 @@ class QuizKind(ContestKind):
             contest._quiz_options = cached
         return cached
 
+    def freeze_round(self, material) -> Round:
+        return questions.freeze(material)
+
     def clean(self, contest: Contest, round: Round, payload):
         return questions.clean_choice(questions.Question.of(round), payload)
 

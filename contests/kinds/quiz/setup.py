@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from contests.engine.errors import ContestError
 from contests.engine.setup import create_contest
 from contests.kinds.quiz.models import MAX_SECONDS, MIN_SECONDS, QuizOptions
-from contests.kinds.quiz.questions import freeze
 from contests.models import Contest, Kind
 from training.models import Bank, Category, Question
 
@@ -65,7 +64,7 @@ def create_quiz(
         kind=Kind.QUIZ,
         host=host,
         title=title,
-        rounds=[freeze(question) for question in questions],
+        material=questions,
         options=QuizOptions(bank=bank, **options),
         seconds_per_round=seconds_per_question,
         team_mode=team_mode,
