@@ -163,12 +163,23 @@ def backward(apps, schema_editor):
 
     get("Quiz").objects.bulk_create(get("Quiz")(**quiz(c)) for c in quizzes)
     Round = get("Round")
+    # A question deleted from its bank since: the old foreign key goes null.
+    sources = {
+        r.content.get("source") for r in Round.objects.filter(contest__kind="quiz")
+    }
+    existing = set(
+        apps.get_model("training", "Question")
+        .objects.filter(pk__in=[s for s in sources if s is not None])
+        .values_list("pk", flat=True)
+    )
     get("QuizQuestion").objects.bulk_create(
         get("QuizQuestion")(
             id=r.pk,
             quiz_id=r.contest_id,
             position=r.position,
-            source_id=r.content.get("source"),
+            source_id=r.content.get("source")
+            if r.content.get("source") in existing
+            else None,
             kind=r.content.get("kind", "single"),
             prompt=r.content.get("prompt", ""),
             options=r.content.get("options", []),
@@ -218,6 +229,27 @@ def backward(apps, schema_editor):
         schema_editor,
         [get(name) for name in ("Quiz", "QuizQuestion", "Participant", "Answer")],
     )
+    # Out of the new tables, so that going forward again copies them anew
+    # (rounds, entries, submissions and options go with their contest).
+    _delete_moved_quizzes(schema_editor, get)
+
+
+def _delete_moved_quizzes(schema_editor, get) -> None:
+    """The quizzes just copied back leave the new tables, children first.
+    Plain SQL: the historical models' cascade trips over QuizOptions, whose
+    key is the contest. Table names come from the models, nothing else."""
+    table = {name: get(name)._meta.db_table for name in ("Contest", "Round")}
+    quizzes = f"SELECT id FROM {table['Contest']} WHERE kind = 'quiz'"  # noqa: S608
+    rounds = f"SELECT id FROM {table['Round']} WHERE contest_id IN ({quizzes})"  # noqa: S608
+    for name, column, ids in (
+        ("Submission", "round_id", rounds),
+        ("Entry", "contest_id", quizzes),
+        ("Round", "contest_id", quizzes),
+        ("QuizOptions", "contest_id", quizzes),
+        ("Contest", "id", quizzes),
+    ):
+        target = get(name)._meta.db_table
+        schema_editor.execute(f"DELETE FROM {target} WHERE {column} IN ({ids})")  # noqa: S608
 
 
 class Migration(migrations.Migration):

@@ -459,3 +459,23 @@ def test_the_move_reverses(quizzes, trainer):
         assert list(get(name).objects.order_by("pk").values()) == quizzes[name], name
     # The old tables' sequences moved on too.
     assert get("Quiz").objects.create(host_id=trainer.pk, pin="100200").pk > 42
+
+
+def test_a_partial_reverse_and_a_deleted_source_question_both_go_through(quizzes, bank):
+    """Back to just before the copy and forward again: the copy is made anew
+    (the reverse emptied the new tables). A bank question deleted after the
+    move leaves its round's ``source`` dangling (a plain number now); going
+    back, the old foreign key becomes null, as deleting it would have made it."""
+    migrate()
+    from contests.models import Round as NewRound
+    from training.models import Question
+
+    single = NewRound.objects.get(pk=301)
+    Question.objects.filter(pk=single.content["source"]).delete()
+    migrate([("contests", "0003_contest_engine")])
+    new_apps = migrate()
+    Contest = new_apps.get_model("contests", "Contest")
+    assert sorted(Contest.objects.values_list("pk", flat=True)) == [41, 42]
+    old_apps = migrate(BEFORE)
+    question = old_apps.get_model("contests", "QuizQuestion").objects.get(pk=301)
+    assert question.source_id is None and question.prompt
