@@ -47,9 +47,7 @@ def _own_entry(request: HttpRequest, quiz: Contest) -> Entry:
 @trainer_required
 @require_GET
 def quiz_list(request: HttpRequest) -> HttpResponse:
-    quizzes = Contest.objects.select_related("host", "quiz_options__bank").order_by(
-        "-created_at"
-    )[:100]
+    quizzes = Contest.objects.select_related("host").order_by("-created_at")[:100]
     return render(request, "contests/quiz_list.html", {"quizzes": quizzes})
 
 
