@@ -101,7 +101,13 @@ class Worker:
                 daphne_command(
                     self.server.port, "config.asgi:application", *self.options
                 ),
-                env={**self.server.site.env, **self.settings},
+                # Agents reach each worker directly: its address is the
+                # site's (the WebSocket origin check, config/origins.py).
+                env={
+                    **self.server.site.env,
+                    "SITE_URL": self.server.url,
+                    **self.settings,
+                },
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -150,7 +156,7 @@ class Database:
 
     def quiz(self, quiz_id: int) -> dict:
         row = self.conn.execute(
-            "SELECT version, status, phase, current_position FROM contests_quiz "
+            "SELECT version, status, phase, current_position FROM contests_contest "
             "WHERE id = %s",
             [quiz_id],
         ).fetchone()
@@ -158,17 +164,17 @@ class Database:
 
     def question(self, quiz_id: int, position: int) -> dict:
         row = self.conn.execute(
-            "SELECT id, opened_at, deadline, closed_at FROM contests_quizquestion "
-            "WHERE quiz_id = %s AND position = %s",
+            "SELECT id, opened_at, deadline, closed_at FROM contests_round "
+            "WHERE contest_id = %s AND position = %s",
             [quiz_id, position],
         ).fetchone()
         return dict(zip(("id", "opened_at", "deadline", "closed_at"), row, strict=True))
 
     def players(self, quiz_id: int) -> dict[str, dict]:
-        """Each player's username: participant id and score."""
+        """Each player's username: entry id and score."""
         rows = self.conn.execute(
-            "SELECT u.username, p.id, p.score FROM contests_participant p "
-            "JOIN people_user u ON u.id = p.user_id WHERE p.quiz_id = %s",
+            "SELECT u.username, p.id, p.score FROM contests_entry p "
+            "JOIN people_user u ON u.id = p.user_id WHERE p.contest_id = %s",
             [quiz_id],
         ).fetchall()
         return {name: {"id": pid, "score": score} for name, pid, score in rows}
@@ -177,12 +183,12 @@ class Database:
         """Every stored answer, with whether it reached the server after its
         question closed (the deadline, or the host's close if earlier)."""
         rows = self.conn.execute(
-            "SELECT u.username, q.position, a.choice, "
+            "SELECT u.username, q.position, a.payload, "
             "a.received_at > LEAST(q.deadline, COALESCE(q.closed_at, q.deadline)) "
-            "FROM contests_answer a "
-            "JOIN contests_quizquestion q ON q.id = a.question_id "
-            "JOIN contests_participant p ON p.id = a.participant_id "
-            "JOIN people_user u ON u.id = p.user_id WHERE q.quiz_id = %s",
+            "FROM contests_submission a "
+            "JOIN contests_round q ON q.id = a.round_id "
+            "JOIN contests_entry p ON p.id = a.entry_id "
+            "JOIN people_user u ON u.id = p.user_id WHERE q.contest_id = %s",
             [quiz_id],
         ).fetchall()
         return [

@@ -126,7 +126,9 @@ class ContestKind:
     def progress(self, contest: Contest, entry_id: int, message: dict):
         """A "progress" message from a player (not stored): what the host and
         the audience are sent of it, or None to drop it. The engine keeps the
-        latest per player and sends them together a few times a second."""
+        latest per player and sends them together a few times a second. Runs
+        in the event loop for every such message, so it must not touch the
+        database: ``contest`` carries only its id and kind."""
         return None
 
     def render_progress(self, contest_id: int, latest: dict) -> dict[str, str] | None:
