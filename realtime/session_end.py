@@ -254,6 +254,7 @@ class Registry:
             try:
                 ending = await self.layer.receive(self.channel_name)
             except Exception:  # e.g. Redis restarting: listen again shortly
+                _stop_if_cancelled()
                 logger.warning("Could not hear ended sessions", exc_info=True)
                 await asyncio.sleep(1)
                 continue
@@ -283,6 +284,7 @@ class Registry:
                     await self.layer.group_add(groups.SESSIONS, self.channel_name)
                     joined = time.monotonic()
             except Exception:
+                _stop_if_cancelled()
                 logger.warning("Could not renew the sockets' places", exc_info=True)
 
     @staticmethod
@@ -368,3 +370,13 @@ def _registry() -> Registry:
     if registry is None or registry.layer is not layer or registry.loop is not loop:
         registry = _registries[id(layer)] = Registry(layer)
     return registry
+
+
+def _stop_if_cancelled() -> None:
+    """A listener being cancelled (its event loop closing) stops, even when
+    the cancellation reached it as another error: channels_redis's receive,
+    cancelled mid-read, can raise ConnectionError instead, and a loop that
+    took that for Redis restarting would never end."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

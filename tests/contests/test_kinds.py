@@ -238,9 +238,10 @@ async def test_progress_is_never_stored_and_reaches_screens_coalesced(
     frames = await frames_until(host, 'id="race"')
     race = [f for f in frames if 'id="race"' in f]
     assert race == [f'<div id="race">{ann_entry.pk}:3,{ben_entry.pk}:7</div>']
-    on_screen = await layer.receive(screen)
-    while on_screen["type"] != "contest.progress":
+    async with asyncio.timeout(3):
         on_screen = await layer.receive(screen)
+        while on_screen["type"] != "contest.progress":
+            on_screen = await layer.receive(screen)
     assert on_screen["html"]["en"] == race[0]
     await asyncio.sleep(progress.PROGRESS_EVERY_S * 2)
     assert await host.receive_nothing(timeout=0.1)  # nothing more was queued
