@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A temporary password (set by a manager) is changed before anything else.
+    "people.middleware.password_change_required",
 ]
 
 # Content-Security-Policy (config/csp.py, docs/operations.md): everything from

@@ -43,7 +43,16 @@ class UserAdmin(AuthUserAdmin):
         *AuthUserAdmin.fieldsets,
         (
             _("ServiceStar"),
-            {"fields": ["display_name", "employee_number", "team", "role", "avatar"]},
+            {
+                "fields": [
+                    "display_name",
+                    "employee_number",
+                    "team",
+                    "role",
+                    "avatar",
+                    "must_change_password",
+                ]
+            },
         ),
     ]
     add_fieldsets = [

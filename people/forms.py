@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
@@ -131,3 +134,64 @@ class ThrottledLoginForm(AuthenticationForm):
                 settings.LOGIN_FAILURES_ALLOWED_PER_ADDRESS,
             ),
         ]
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """A person changing their own password; it ends a temporary password's
+    hold on them (people/middleware.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password again")
+        # Django's help is an HTML list, which the field partial puts in a <p>.
+        self.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+
+    def save(self, commit: bool = True) -> User:
+        self.user.must_change_password = False
+        return super().save(commit=commit)
+
+
+# Easy to read out and type on a phone: no 0/o, 1/l/i.
+READABLE_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A fresh suggestion like ``k7pm-x3qa-9rtz`` (about 59 bits)."""
+    return "-".join(
+        "".join(secrets.choice(READABLE_CHARACTERS) for _letter in range(4))
+        for _group in range(3)
+    )
+
+
+class TemporaryPasswordForm(forms.Form):
+    """A password a manager gives a colleague who forgot theirs."""
+
+    password = forms.CharField(
+        label=_("Temporary password"),
+        help_text=_(
+            "A new one is suggested each time this page opens; you may type "
+            "your own. Tell it to them in person: they choose their own when "
+            "they next log in, and every session of theirs is signed out now."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, colleague: User, **kwargs):
+        kwargs.setdefault("initial", {"password": temporary_password()})
+        super().__init__(*args, **kwargs)
+        self.colleague = colleague
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.colleague)
+        return password

@@ -114,6 +114,15 @@ class User(AbstractUser):
         ),
     )
 
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set with a temporary password: the person chooses their own "
+            "before they can open any other page."
+        ),
+    )
+
     objects = UserManager()
 
     # A change to any of these ends or changes the person's sessions and so

@@ -37,3 +37,16 @@ def change_avatar(*, user: User, image: ContentFile | None) -> User:
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old))
     return user
+
+
+@transaction.atomic
+def set_temporary_password(*, user: User, password: str) -> User:
+    """Give ``user`` a password a manager chose for them, to be replaced by
+    their own at their next login (people/middleware.py).
+
+    Saving the password signs every session of theirs out and closes its
+    sockets (people/receivers.py), so nobody stays in on the old one."""
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return user

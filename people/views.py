@@ -7,18 +7,31 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people import panels, services
-from people.forms import AvatarForm, BoardNameForm, NoticeForm, StaffForm, TeamForm
+from people.forms import (
+    AvatarForm,
+    BoardNameForm,
+    NoticeForm,
+    StaffForm,
+    TeamForm,
+    TemporaryPasswordForm,
+)
 from people.models import Notice, Role, Team, User
-from people.permissions import manager_required, trainer_required
+from people.permissions import (
+    manager_required,
+    may_set_password_of,
+    trainer_required,
+)
 
 logger = logging.getLogger("servicestar.people")
 
@@ -143,8 +156,52 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         form.save()
         messages.success(request, _("%(name)s saved.") % {"name": colleague.name})
         return redirect("people:roster")
+    return _render_staff_edit(request, colleague, form)
+
+
+@manager_required
+@require_POST
+@sensitive_post_parameters("password")
+def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Give a colleague who forgot their password a temporary one."""
+    colleague = get_object_or_404(User, pk=user_id)
+    if not may_set_password_of(request.user, colleague):
+        raise PermissionDenied
+    form = TemporaryPasswordForm(request.POST, colleague=colleague)
+    if not form.is_valid():
+        staff_form = StaffForm(instance=colleague, editor=request.user)
+        return _render_staff_edit(request, colleague, staff_form, form)
+    services.set_temporary_password(
+        user=colleague, password=form.cleaned_data["password"]
+    )
+    messages.success(
+        request,
+        _(
+            "%(name)s has a temporary password now. They choose their own "
+            "when they next log in."
+        )
+        % {"name": colleague.name},
+    )
+    return redirect("people:staff_edit", user_id=colleague.pk)
+
+
+def _render_staff_edit(
+    request: HttpRequest,
+    colleague: User,
+    form: StaffForm,
+    password_form: TemporaryPasswordForm | None = None,
+) -> HttpResponse:
+    may_set_password = may_set_password_of(request.user, colleague)
+    if may_set_password and password_form is None:
+        password_form = TemporaryPasswordForm(colleague=colleague)
     return render(
-        request, "people/staff_edit.html", {"form": form, "colleague": colleague}
+        request,
+        "people/staff_edit.html",
+        {
+            "form": form,
+            "colleague": colleague,
+            "password_form": password_form if may_set_password else None,
+        },
     )
 
 
