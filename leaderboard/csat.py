@@ -378,6 +378,7 @@ def import_csat(*, reading: CsatReading, file_name: str, uploaded_by) -> CsatImp
                     "center": float(as_decimal(center)),
                 },
                 occurred_at=occurred_at,
+                monthly=True,
             )
         results.append(
             CsatResult(

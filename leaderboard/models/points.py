@@ -106,6 +106,10 @@ class PointEntryQuerySet(models.QuerySet):
         start, end = day_bounds(day)
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
 
+    def in_weeks(self):
+        """The entries that count in weekly totals (not a month's result)."""
+        return self.filter(monthly=False)
+
 
 class PointEntry(models.Model):
     """One line of the ledger. Never edited: a correction is a reversing line."""
@@ -131,6 +135,14 @@ class PointEntry(models.Model):
     # Facts for the reason shown to people (leaderboard.reasons), in any language.
     detail = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
+    # A whole month's result imported after the fact (customer satisfaction):
+    # dated in its month, it counts in the month and all time but in no week,
+    # or the week holding the month's last day would get a month of points.
+    monthly = models.BooleanField(
+        _("a month's result"),
+        default=False,
+        help_text=_("Counts in its month and all time, never in a week."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     reverses = models.OneToOneField(
         "self",

@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from leaderboard import csat
+from leaderboard import csat, ledger, rankings
 from leaderboard.csat import (
     CsatClash,
     CsatRejected,
@@ -310,6 +310,39 @@ def test_points_follow_the_sample_size_rule(staff, manager):
     assert entry.occurred_at == timezone.make_aware(datetime(2026, 10, 31, 12))
     assert entry.detail["rated"] == 200 and entry.detail["period"] == "2026-10"
     assert reason(entry).startswith("Customer satisfaction 2026-10: 190 of 200")
+
+
+def test_a_months_satisfaction_counts_in_the_month_and_all_time_not_a_week(
+    staff, manager, team
+):
+    # October's last day is a Saturday: its week also holds this quiz.
+    last_day = date(2026, 10, 31)
+    quiz_at = timezone.make_aware(datetime(2026, 10, 30, 15))
+    ledger.award(
+        person=staff["B2"],
+        source="quiz",
+        reference="quiz:1",
+        units=30,
+        detail={"title": "擂台赛", "rank": 1, "players": 2, "score": 3000},
+        occurred_at=quiz_at,
+    )
+    data = csv_file("A1,,2026-10,200,190", "B2,,2026-10,300,290")
+    run_import(data, manager)
+    run_import(data, manager)  # a re-import reverses and replaces: same rule
+    csat_points = month_total(staff["A1"])
+    assert csat_points > 100
+    assert rankings.totals_for(staff["A1"], day=last_day) == {
+        "week": 0,
+        "month": csat_points,
+        "all": csat_points,
+    }
+    b2 = rankings.totals_for(staff["B2"], day=last_day)
+    assert b2["week"] == 30 and b2["month"] == b2["all"] > 30
+    movers = rankings.movers(day=last_day)
+    assert [row.person_id for row in movers] == [staff["B2"].pk]
+    assert movers[0].points == 30 and movers[0].movement == 0  # nothing today
+    week = rankings.team_ranking("week", day=last_day)
+    assert [(row.team_id, row.points) for row in week] == [(team.pk, 30)]
 
 
 @pytest.mark.parametrize("minimum", [5, 20])
