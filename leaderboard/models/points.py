@@ -78,17 +78,25 @@ class RuleChange(models.Model):
     """Every change to a rule, who made it and what it was before."""
 
     rule = models.ForeignKey(
-        PointRule, on_delete=models.CASCADE, related_name="changes"
+        PointRule,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("point rule"),
     )
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField()
-    after = models.JSONField()
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    before = models.JSONField(_("before the change"))
+    after = models.JSONField(_("after the change"))
 
     class Meta:
         ordering = ["-changed_at"]
+        verbose_name = _("rule change")
+        verbose_name_plural = _("rule changes")
 
     def __str__(self) -> str:
         return f"{self.rule} @ {self.changed_at:%Y-%m-%d %H:%M}"
@@ -283,14 +291,15 @@ class ServiceStarAward(models.Model):
         verbose_name=_("person"),
     )
     points = models.FloatField(_("points"))
-    proposed_at = models.DateTimeField(default=timezone.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("confirmed by"),
     )
 
     class Meta:
