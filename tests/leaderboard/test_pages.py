@@ -136,7 +136,7 @@ def test_a_tie_for_service_star_is_shown_with_its_rule_and_the_manager_chooses(
     page = en(client, "leaderboard:stars", month="2026-10").content.decode()
     assert "Tied: 2 share the best score" in page
     assert "whose last points of the month came earliest" in page
-    assert page.count('name="choice" value="%d"' % first_made.pk) == 2  # 2 awards
+    assert page.count(f'name="choice" value="{first_made.pk}"') == 2  # 2 awards
     center = ServiceStarAward.objects.get(scope="center")
     assert center.person == reached_first
     # The manager chooses the other one of the tied.
