@@ -479,6 +479,29 @@ def test_a_file_that_is_not_a_spreadsheet_gets_an_error_next_to_the_field(
     assert response.context["form"].errors["file"]
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "满意度.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            "“满意度.pdf” is not an Excel or CSV",
+        ),
+        ("满意度.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not a spreadsheet"),
+        ("说明.txt", "十月满意度说明\n请按模板填写\n".encode(), "not a spreadsheet"),
+    ],
+    ids=["pdf", "pdf-named-csv", "prose"],
+)
+def test_a_file_that_is_not_excel_or_csv_is_not_reported_as_missing_columns(
+    client, manager, name, data, message
+):
+    client.force_login(manager)
+    response = upload(client, data, name)
+    errors = " ".join(response.context["form"].errors["file"])
+    assert message in errors and "Missing" not in errors
+    assert not CsatImport.objects.exists()
+
+
 def test_an_htmx_upload_that_imports_goes_to_the_results(client, staff, manager):
     client.force_login(manager)
     response = upload(client, csv_file("A1,,2026-10,100,90"), "ok.csv",
