@@ -475,7 +475,7 @@ def test_a_file_that_is_not_a_spreadsheet_gets_an_error_next_to_the_field(
     client.force_login(manager)
     response = upload(client, b"%PDF-1.4\n\x00\x01\x02binary", "report.pdf")
     assert response.status_code == 200
-    assert "not a spreadsheet" in response.content.decode()
+    assert "“report.pdf” is not an Excel or CSV file" in response.content.decode()
     assert response.context["form"].errors["file"]
 
 
