@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leaderboard', '0005_point_total_board'),
+        ("leaderboard", "0005_point_total_board"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pointentry',
-            name='monthly',
-            field=models.BooleanField(default=False, help_text='Counts in its month and all time, never in a week.', verbose_name="a month's result"),
+            model_name="pointentry",
+            name="monthly",
+            field=models.BooleanField(
+                default=False,
+                help_text="Counts in its month and all time, never in a week.",
+                verbose_name="a month's result",
+            ),
         ),
     ]

@@ -7,65 +7,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leaderboard', '0007_csat_leaves_weekly_totals'),
+        ("leaderboard", "0007_csat_leaves_weekly_totals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='rulechange',
-            options={'ordering': ['-changed_at'], 'verbose_name': 'rule change', 'verbose_name_plural': 'rule changes'},
+            name="rulechange",
+            options={
+                "ordering": ["-changed_at"],
+                "verbose_name": "rule change",
+                "verbose_name_plural": "rule changes",
+            },
         ),
         migrations.AlterField(
-            model_name='kudos',
-            name='hidden_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hidden at'),
+            model_name="kudos",
+            name="hidden_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="hidden at"),
         ),
         migrations.AlterField(
-            model_name='kudos',
-            name='hidden_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='hidden by'),
+            model_name="kudos",
+            name="hidden_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="hidden by",
+            ),
         ),
         migrations.AlterField(
-            model_name='rulechange',
-            name='after',
-            field=models.JSONField(verbose_name='after the change'),
+            model_name="rulechange",
+            name="after",
+            field=models.JSONField(verbose_name="after the change"),
         ),
         migrations.AlterField(
-            model_name='rulechange',
-            name='before',
-            field=models.JSONField(verbose_name='before the change'),
+            model_name="rulechange",
+            name="before",
+            field=models.JSONField(verbose_name="before the change"),
         ),
         migrations.AlterField(
-            model_name='rulechange',
-            name='changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at'),
+            model_name="rulechange",
+            name="changed_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="changed at"
+            ),
         ),
         migrations.AlterField(
-            model_name='rulechange',
-            name='changed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by'),
+            model_name="rulechange",
+            name="changed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="changed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='rulechange',
-            name='rule',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='leaderboard.pointrule', verbose_name='point rule'),
+            model_name="rulechange",
+            name="rule",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="changes",
+                to="leaderboard.pointrule",
+                verbose_name="point rule",
+            ),
         ),
         migrations.AlterField(
-            model_name='servicestaraward',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmed at'),
+            model_name="servicestaraward",
+            name="confirmed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="confirmed at"
+            ),
         ),
         migrations.AlterField(
-            model_name='servicestaraward',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by'),
+            model_name="servicestaraward",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="confirmed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='servicestaraward',
-            name='proposed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed at'),
+            model_name="servicestaraward",
+            name="proposed_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="proposed at"
+            ),
         ),
     ]
