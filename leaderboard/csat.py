@@ -72,12 +72,15 @@ class _Line:
     reasons: list[str]
 
 
-def read_csat(data: bytes, *, today: date | None = None) -> CsatReading:
+def read_csat(
+    data: bytes, *, today: date | None = None, file_name: str = ""
+) -> CsatReading:
     """One month's rows from an .xlsx or .csv file, or every problem in it.
 
-    Raises UnreadableFile when the file as a whole cannot be used.
+    Raises UnreadableFile when the file as a whole cannot be used (or its
+    ``file_name`` is not a spreadsheet's).
     """
-    sheet = read_sheet(data)
+    sheet = read_sheet(data, file_name=file_name)
     today = today or timezone.localdate()
     lines = [
         _check_line(number, cells, today)
@@ -378,6 +381,7 @@ def import_csat(*, reading: CsatReading, file_name: str, uploaded_by) -> CsatImp
                     "center": float(as_decimal(center)),
                 },
                 occurred_at=occurred_at,
+                monthly=True,
             )
         results.append(
             CsatResult(

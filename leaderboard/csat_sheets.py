@@ -45,7 +45,7 @@ COLUMNS = [
 REQUIRED = ("employee_number", "period", "rated", "satisfied")
 
 
-def read_sheet(data: bytes) -> Table:
+def read_sheet(data: bytes, *, file_name: str = "") -> Table:
     """The filled rows under the header, raw cells by column key.
 
     Raises UnreadableFile when the file is too large or too long, is not a
@@ -61,6 +61,7 @@ def read_sheet(data: bytes) -> Table:
         max_unzipped_bytes=MAX_UNZIPPED_BYTES,
         too_many_rows=_("The file has more than %(limit)s rows: import it in parts.")
         % {"limit": MAX_ROWS},
+        file_name=file_name,
     )
 
 

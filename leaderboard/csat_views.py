@@ -59,7 +59,7 @@ def csat(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            reading = read_csat(upload.read())
+            reading = read_csat(upload.read(), file_name=upload.name)
             batch = import_csat(
                 reading=reading, file_name=upload.name, uploaded_by=request.user
             )

@@ -26,11 +26,13 @@ def award(
     units: float | Decimal,
     detail: dict,
     occurred_at: datetime | None = None,
+    monthly: bool = False,
 ) -> PointEntry:
     """Points for ``units`` of ``source`` under its rule, recorded once.
 
     The same (source, reference, person) again returns the first entry and
     changes nothing. A daily cap trims the points; the entry says so.
+    ``monthly`` marks a whole month's result: it counts in no week.
     """
     existing = PointEntry.objects.filter(
         source=source, reference=reference, person=person
@@ -55,6 +57,7 @@ def award(
         points=points,
         detail=detail,
         occurred_at=occurred_at,
+        monthly=monthly,
     )
 
 
@@ -190,6 +193,7 @@ def record(
     detail: dict,
     occurred_at: datetime,
     reverses: PointEntry | None = None,
+    monthly: bool = False,
 ) -> PointEntry:
     """Append one entry as given (no rule applied) and add it to the totals."""
     try:
@@ -203,6 +207,7 @@ def record(
                 detail=detail,
                 occurred_at=occurred_at,
                 reverses=reverses,
+                monthly=monthly,
             )
     except IntegrityError:
         return PointEntry.objects.get(source=source, reference=reference, person=person)
@@ -228,6 +233,7 @@ def reverse(*, entry: PointEntry, why: str, **facts) -> PointEntry | None:
         detail={**entry.detail, **facts, "reversal": why},
         occurred_at=entry.occurred_at,
         reverses=entry,
+        monthly=entry.monthly,
     )
 
 
@@ -238,10 +244,18 @@ def _add_to_totals(entry: PointEntry) -> None:
     owners = [{"person_id": entry.person_id}]
     if entry.team_id:
         owners.append({"team_id": entry.team_id})
-    for period in Period.values:
+    for period in counted_in(entry):
         starts_on = period_start(period, day)
         for owner in owners:
             _bump(period, starts_on, owner, entry.points)
+
+
+def counted_in(entry: PointEntry) -> list[str]:
+    """The periods whose totals hold ``entry``: a month's result is in its
+    month and all time, and in no week (see PointEntry.monthly)."""
+    if entry.monthly:
+        return [period for period in Period.values if period != Period.WEEK]
+    return list(Period.values)
 
 
 def _bump(period: str, starts_on, owner: dict, points: int) -> None:

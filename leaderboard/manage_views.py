@@ -62,6 +62,7 @@ def stars_page(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "awards": awards,
+            "tie_rule": stars.TIE_RULE,
             "previous": stars.last_month(month),
             "next": _next_month(month) if _next_month(month) <= today() else None,
         },
@@ -72,8 +73,17 @@ def stars_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def star_confirm(request: HttpRequest, award_id: int) -> HttpResponse:
     award = get_object_or_404(ServiceStarAward, pk=award_id)
-    stars.confirm(award=award, by=request.user)
-    messages.success(request, _("Confirmed. The displays are celebrating."))
+    choice = request.POST.get("choice", "")
+    try:
+        stars.confirm(
+            award=award, by=request.user, choice=int(choice) if choice else None
+        )
+    except (ValueError, stars.NotTied):
+        messages.error(
+            request, _("That choice is not tied for the award. Nothing was confirmed.")
+        )
+    else:
+        messages.success(request, _("Confirmed. The displays are celebrating."))
     return redirect(f"{reverse('leaderboard:stars')}?month={award.month:%Y-%m}")
 
 

@@ -73,9 +73,16 @@ def _totals(period: str, day: date, people=None):
     return totals
 
 
-def _earned_today(day: date) -> dict[int, int]:
+def _entries_on(period: str, day: date):
+    """The day's entries that count in ``period`` (a month's result counts
+    in no week: see PointEntry.monthly)."""
+    entries = PointEntry.objects.on_day(day)
+    return entries.in_weeks() if period == "week" else entries
+
+
+def _earned_today(period: str, day: date) -> dict[int, int]:
     return dict(
-        PointEntry.objects.on_day(day)
+        _entries_on(period, day)
         .values("person_id")
         .annotate(points=Sum("points"))
         .values_list("person_id", "points")
@@ -193,10 +200,10 @@ class _Standing:
         self.then: list[int] = []
         if period_start(period, day) == day:
             return  # the period began today: nobody has moved yet
-        self.earned = _earned_today(day)
+        self.earned = _earned_today(period, day)
         # Today's earners chosen by the database: a list of thousands of ids
         # cost more to build in Python than the query itself.
-        earners = PointEntry.objects.on_day(day).values("person_id")
+        earners = _entries_on(period, day).values("person_id")
         for person, points in base.filter(person_id__in=earners).values_list(
             "person_id", "points"
         ):

@@ -65,6 +65,14 @@ class StaffForm(forms.ModelForm):
         model = User
         fields = ["display_name", "employee_number", "team", "role", "is_active"]
         labels = {"is_active": _("Can log in")}
+        # Our words, not Django's stock "Designates whether this user should
+        # be treated as active...".
+        help_texts = {
+            "is_active": _(
+                "Untick to stop this colleague logging in. Their points, "
+                "results and history stay."
+            )
+        }
 
     def __init__(self, *args, editor: User, **kwargs):
         super().__init__(*args, **kwargs)

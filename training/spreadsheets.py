@@ -32,7 +32,7 @@ class Reading:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def read_questions(data: bytes) -> Reading:
+def read_questions(data: bytes, *, file_name: str = "") -> Reading:
     """Every question in an .xlsx or .csv file, or every problem in it.
 
     Raises UnreadableFile when the file is too large, is not a spreadsheet, or
@@ -54,6 +54,7 @@ def read_questions(data: bytes) -> Reading:
         max_picture_bytes=settings.AVATAR_MAX_BYTES,
         not_text=NUL,
         missing_in_first_row=True,
+        file_name=file_name,
     )
     if not table.rows:
         raise UnreadableFile(_("The file has no questions under the header row."))

@@ -256,7 +256,8 @@ def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
     reading = None
     if request.method == "POST" and form.is_valid():
         try:
-            reading = read_questions(form.cleaned_data["file"].read())
+            upload = form.cleaned_data["file"]
+            reading = read_questions(upload.read(), file_name=upload.name)
         except UnreadableFile as error:
             form.add_error("file", str(error))
         else:

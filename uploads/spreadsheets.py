@@ -44,6 +44,12 @@ READ_PIECE_BYTES = 64 * 1024
 MAX_SHARED_STRINGS = 100_000
 STRING_ELEMENT = re.compile(rb"<(?:\w{1,16}:)?si[\s/>]")
 STRING_ELEMENT_LONGEST = 21
+# What a spreadsheet's file is called: Excel's workbooks, and the text files
+# Excel saves (CSV, or tab-separated text).
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+# How other documents saved as text begin (PDF, HTML or XML, JSON, RTF): read
+# as CSV, they would be reported as a sheet missing its columns.
+DOCUMENT_START = re.compile(r"\s*(%PDF|<|\{|\[)")
 
 
 class UnreadableFile(Exception):
@@ -108,6 +114,7 @@ def read_table(
     max_picture_bytes: int | None = None,
     not_text: re.Pattern[str] = CONTROL_CHARACTERS,
     missing_in_first_row: bool = False,
+    file_name: str = "",
 ) -> Table:
     """The filled rows under the header of an .xlsx or .csv file.
 
@@ -118,7 +125,8 @@ def read_table(
     are read too, each at most that large. A CSV file in which ``not_text`` finds a
     character is not a spreadsheet. When no row names the required columns,
     the missing ones are those of the row that came closest or, with
-    ``missing_in_first_row``, of the first filled row.
+    ``missing_in_first_row``, of the first filled row. A ``file_name`` not
+    named as a spreadsheet is refused before its contents are read.
 
     Raises UnreadableFile when the file is too large or too long, is not a
     spreadsheet, or has no header row naming the required columns.
@@ -126,6 +134,14 @@ def read_table(
     if len(data) > max_bytes:
         # Both callers allow 5 MB; the message says so.
         raise UnreadableFile(_("The file is larger than 5 MB. Split it into parts."))
+    if file_name and not file_name.lower().endswith(SPREADSHEET_SUFFIXES):
+        raise UnreadableFile(
+            _(
+                "“%(name)s” is not an Excel or CSV file. Import an Excel workbook "
+                "(.xlsx) or a CSV file saved from Excel."
+            )
+            % {"name": file_name}
+        )
     # Enough rows to find the header and to say the file is too long.
     stop_after = max_rows + HEADER_SEARCH_ROWS
     if data.startswith(b"PK\x03\x04"):
@@ -147,13 +163,19 @@ def read_table(
         found_pictures = {}
     if not rows:
         raise UnreadableFile(_("The file is empty."))
-    header_at, positions, ignored = _find_header(
-        rows,
-        columns=columns,
-        required=required,
-        cell_text=cell_text,
-        missing_in_first_row=missing_in_first_row,
-    )
+    try:
+        header_at, positions, ignored = _find_header(
+            rows,
+            columns=columns,
+            required=required,
+            cell_text=cell_text,
+            missing_in_first_row=missing_in_first_row,
+        )
+    except UnreadableFile:
+        workbook = data.startswith(b"PK\x03\x04")
+        if not workbook and _is_prose(rows, columns, cell_text):
+            raise UnreadableFile(_not_a_spreadsheet()) from None
+        raise
     below = rows[header_at + 1 :]
     if len(below) > max_rows:
         raise UnreadableFile(too_many_rows)
@@ -337,7 +359,7 @@ def _csv_rows(
             continue
     else:
         raise UnreadableFile(_not_a_spreadsheet())
-    if not_text.search(text):
+    if not_text.search(text) or DOCUMENT_START.match(text):
         raise UnreadableFile(_not_a_spreadsheet())
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -361,6 +383,21 @@ def _filled_rows(rows: Iterable, stop_after: int) -> list[tuple[int, list]]:
             if len(filled) > stop_after:
                 break
     return filled
+
+
+def _is_prose(
+    rows: list[tuple[int, list]],
+    columns: Sequence[Column],
+    cell_text: Callable[[object], str],
+) -> bool:
+    """Whether the rows where a header should be are plain lines of text: one
+    cell each and no column's name among them (a note or a letter, not a
+    sheet missing some of its columns)."""
+    keys = header_keys(columns)
+    top = [cells for _number, cells in rows[:HEADER_SEARCH_ROWS]]
+    return all(
+        len([c for c in cells if c not in (None, "")]) <= 1 for cells in top
+    ) and not any(fold(cell_text(value)) in keys for cells in top for value in cells)
 
 
 def _not_a_spreadsheet() -> str:

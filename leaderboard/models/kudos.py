@@ -67,13 +67,14 @@ class Kudos(models.Model):
     heart = models.CharField(_("heart"), max_length=12, choices=Heart)
     message = models.CharField(_("message"), max_length=MAX_MESSAGE)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("hidden by"),
     )
 
     objects = KudosQuerySet.as_manager()

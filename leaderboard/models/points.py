@@ -78,17 +78,25 @@ class RuleChange(models.Model):
     """Every change to a rule, who made it and what it was before."""
 
     rule = models.ForeignKey(
-        PointRule, on_delete=models.CASCADE, related_name="changes"
+        PointRule,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("point rule"),
     )
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField()
-    after = models.JSONField()
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    before = models.JSONField(_("before the change"))
+    after = models.JSONField(_("after the change"))
 
     class Meta:
         ordering = ["-changed_at"]
+        verbose_name = _("rule change")
+        verbose_name_plural = _("rule changes")
 
     def __str__(self) -> str:
         return f"{self.rule} @ {self.changed_at:%Y-%m-%d %H:%M}"
@@ -105,6 +113,10 @@ class PointEntryQuerySet(models.QuerySet):
     def on_day(self, day):
         start, end = day_bounds(day)
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+    def in_weeks(self):
+        """The entries that count in weekly totals (not a month's result)."""
+        return self.filter(monthly=False)
 
 
 class PointEntry(models.Model):
@@ -131,6 +143,14 @@ class PointEntry(models.Model):
     # Facts for the reason shown to people (leaderboard.reasons), in any language.
     detail = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
+    # A whole month's result imported after the fact (customer satisfaction):
+    # dated in its month, it counts in the month and all time but in no week,
+    # or the week holding the month's last day would get a month of points.
+    monthly = models.BooleanField(
+        _("a month's result"),
+        default=False,
+        help_text=_("Counts in its month and all time, never in a week."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     reverses = models.OneToOneField(
         "self",
@@ -271,14 +291,15 @@ class ServiceStarAward(models.Model):
         verbose_name=_("person"),
     )
     points = models.FloatField(_("points"))
-    proposed_at = models.DateTimeField(default=timezone.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("confirmed by"),
     )
 
     class Meta:

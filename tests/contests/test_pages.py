@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -128,6 +129,51 @@ def test_time_limits_outside_5_to_240_seconds_are_refused(
         },
     )
     assert response.status_code == 200 and not Contest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text", "other_language"),
+    [
+        ("en", "From 5 to 240 seconds.", "5 到 240 秒"),
+        ("zh-hans", "5 到 240 秒", "From 5"),
+    ],
+)
+def test_the_new_quiz_page_reads_in_the_readers_language(
+    client, trainer, language, help_text, other_language
+):
+    client.force_login(trainer)
+    page = client.get(
+        reverse("contests:quiz_create"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert help_text in page and other_language not in page
+    seconds = re.search(r'<input type="number" name="seconds_per_question"[^>]*>', page)
+    assert 'min="5"' in seconds[0] and 'max="240"' in seconds[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "A question lasts from 5 to 240 seconds: choose a number in between."),
+        ("zh-hans", "每题限时 5 到 240 秒，请在此范围内选择。"),
+    ],
+)
+def test_zero_seconds_is_refused_in_our_words(client, trainer, bank, language, message):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("contests:quiz_create"),
+        {
+            "title": "x",
+            "bank": bank.pk,
+            "selection": "chosen",
+            "questions": [bank.questions.first().pk],
+            "seconds_per_question": 0,
+            "points_per_question": 1000,
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    page = response.content.decode()
+    assert message in page and "Ensure this value" not in page
+    assert "确保该值" not in page and not Contest.objects.exists()
 
 
 def test_joining_by_pin_then_by_qr_link_makes_one_participant(client, quiz, agent):

@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from leaderboard import csat
+from leaderboard import csat, ledger, rankings
 from leaderboard.csat import (
     CsatClash,
     CsatRejected,
@@ -312,6 +312,39 @@ def test_points_follow_the_sample_size_rule(staff, manager):
     assert reason(entry).startswith("Customer satisfaction 2026-10: 190 of 200")
 
 
+def test_a_months_satisfaction_counts_in_the_month_and_all_time_not_a_week(
+    staff, manager, team
+):
+    # October's last day is a Saturday: its week also holds this quiz.
+    last_day = date(2026, 10, 31)
+    quiz_at = timezone.make_aware(datetime(2026, 10, 30, 15))
+    ledger.award(
+        person=staff["B2"],
+        source="quiz",
+        reference="quiz:1",
+        units=30,
+        detail={"title": "擂台赛", "rank": 1, "players": 2, "score": 3000},
+        occurred_at=quiz_at,
+    )
+    data = csv_file("A1,,2026-10,200,190", "B2,,2026-10,300,290")
+    run_import(data, manager)
+    run_import(data, manager)  # a re-import reverses and replaces: same rule
+    csat_points = month_total(staff["A1"])
+    assert csat_points > 100
+    assert rankings.totals_for(staff["A1"], day=last_day) == {
+        "week": 0,
+        "month": csat_points,
+        "all": csat_points,
+    }
+    b2 = rankings.totals_for(staff["B2"], day=last_day)
+    assert b2["week"] == 30 and b2["month"] == b2["all"] > 30
+    movers = rankings.movers(day=last_day)
+    assert [row.person_id for row in movers] == [staff["B2"].pk]
+    assert movers[0].points == 30 and movers[0].movement == 0  # nothing today
+    week = rankings.team_ranking("week", day=last_day)
+    assert [(row.team_id, row.points) for row in week] == [(team.pk, 30)]
+
+
 @pytest.mark.parametrize("minimum", [5, 20])
 def test_the_minimum_comes_from_the_settings(staff, manager, settings, minimum):
     settings.CSAT_MIN_RATINGS = minimum
@@ -442,8 +475,31 @@ def test_a_file_that_is_not_a_spreadsheet_gets_an_error_next_to_the_field(
     client.force_login(manager)
     response = upload(client, b"%PDF-1.4\n\x00\x01\x02binary", "report.pdf")
     assert response.status_code == 200
-    assert "not a spreadsheet" in response.content.decode()
+    assert "“report.pdf” is not an Excel or CSV file" in response.content.decode()
     assert response.context["form"].errors["file"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "满意度.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            "“满意度.pdf” is not an Excel or CSV",
+        ),
+        ("满意度.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not a spreadsheet"),
+        ("说明.txt", "十月满意度说明\n请按模板填写\n".encode(), "not a spreadsheet"),
+    ],
+    ids=["pdf", "pdf-named-csv", "prose"],
+)
+def test_a_file_that_is_not_excel_or_csv_is_not_reported_as_missing_columns(
+    client, manager, name, data, message
+):
+    client.force_login(manager)
+    response = upload(client, data, name)
+    errors = " ".join(response.context["form"].errors["file"])
+    assert message in errors and "Missing" not in errors
+    assert not CsatImport.objects.exists()
 
 
 def test_an_htmx_upload_that_imports_goes_to_the_results(client, staff, manager):

@@ -77,6 +77,16 @@ def test_a_trainer_hides_a_kudos_and_its_points_are_reversed(
     assert "耐心安抚了一位投诉客户" not in page.content.decode()
 
 
+def test_recognition_says_never_thanked_not_never_logged_in(client, trainer, team):
+    make_user(display_name="没人夸过", team=team)
+    client.force_login(trainer)
+    page = client.get(
+        reverse("leaderboard:recognition"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    table = page.content.decode().split("<tbody>")[1]
+    assert "从未收到点赞" in table and "从未登录" not in table
+
+
 def test_team_leaders_see_who_has_waited_longest_for_recognition(
     client, agent, other_agent, trainer, team
 ):

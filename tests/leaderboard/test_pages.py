@@ -121,6 +121,57 @@ def test_service_stars_are_proposed_from_the_month_and_confirmed_once(
     assert ServiceStarAward.objects.get(scope="team", team=team).person == second
 
 
+def test_a_tie_for_service_star_is_shown_with_its_rule_and_the_manager_chooses(
+    client, manager, team
+):
+    early = timezone.make_aware(datetime(2026, 10, 10, 12))
+    later = timezone.make_aware(datetime(2026, 10, 20, 12))
+    # Equal on 198 points; the second reached it first, so the rule proposes
+    # her, whatever the order the accounts were made in.
+    first_made = make_user(team=team, display_name="王佳怡")
+    reached_first = make_user(team=team, display_name="李晓婷")
+    give(first_made, 198, "quiz:1", at=later)
+    give(reached_first, 198, "quiz:2", at=early)
+    client.force_login(manager)
+    page = en(client, "leaderboard:stars", month="2026-10").content.decode()
+    assert "Tied: 2 share the best score" in page
+    assert "whose last points of the month came earliest" in page
+    assert page.count(f'name="choice" value="{first_made.pk}"') == 2  # 2 awards
+    center = ServiceStarAward.objects.get(scope="center")
+    assert center.person == reached_first
+    # The manager chooses the other one of the tied.
+    client.post(
+        reverse("leaderboard:star_confirm", args=[center.pk]),
+        {"choice": first_made.pk},
+    )
+    center.refresh_from_db()
+    assert center.person == first_made and center.confirmed_by == manager
+    # Someone not tied cannot be chosen.
+    outsider = make_user(team=team)
+    give(outsider, 10, "quiz:3", at=early)
+    team_star = ServiceStarAward.objects.get(scope="team", team=team)
+    client.post(
+        reverse("leaderboard:star_confirm", args=[team_star.pk]),
+        {"choice": outsider.pk},
+    )
+    team_star.refresh_from_db()
+    assert not team_star.is_confirmed and team_star.person == reached_first
+
+
+def test_a_tie_for_star_team_is_listed_too(client, manager, team, other_team):
+    october = timezone.make_aware(datetime(2026, 10, 15, 12))
+    give(make_user(team=team), 50, "quiz:1", at=october)
+    give(make_user(team=other_team), 50, "quiz:1", at=october)
+    awards = {a.scope: a for a in stars.propose(date(2026, 10, 1))}
+    assert {c.pk for c in awards["star_team"].tied} == {team.pk, other_team.pk}
+    client.force_login(manager)
+    client.post(
+        reverse("leaderboard:star_confirm", args=[awards["star_team"].pk]),
+        {"choice": other_team.pk},
+    )
+    assert ServiceStarAward.objects.get(scope="star_team").team == other_team
+
+
 def test_agents_cannot_open_manager_pages(client, agent):
     client.force_login(agent)
     for name in ["leaderboard:rules", "leaderboard:stars", "people:manage"]:

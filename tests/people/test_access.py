@@ -190,3 +190,20 @@ def test_an_address_pauses_at_its_own_limit_and_a_username_at_its_own(
     assert "Too many failed logins" in elsewhere.content.decode()
     forget_failures("alice", *TYPOED)
     forget_failures(address="10.0.0.9")
+
+
+@pytest.mark.parametrize(
+    ("language", "ours", "stock"),
+    [
+        ("en", "Untick to stop this colleague logging in.", "Designates whether"),
+        ("zh-hans", "取消勾选后，该同事将无法登录", "指明用户是否被认为是活跃的"),
+    ],
+)
+def test_the_staff_page_explains_logging_in_in_our_words(
+    client, manager, agent, language, ours, stock
+):
+    client.force_login(manager)
+    page = client.get(
+        reverse("people:staff_edit", args=[agent.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert ours in page and stock not in page

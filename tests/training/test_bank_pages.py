@@ -502,6 +502,34 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_beside_the_upload(
     assert "larger than 5 MB" in field_block(response.content.decode(), "file")
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "会议纪要.docx",
+            b"PK\x03\x04 a Word file",
+            "“会议纪要.docx” is not an Excel or CSV file",
+        ),
+        (
+            "通知.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+            "is not an Excel or CSV file",
+        ),
+        ("questions.csv", b"<html><body>saved page</body></html>", "not a spreadsheet"),
+        ("notes.txt", "明天开会\n记得带工牌\n".encode(), "not a spreadsheet"),
+    ],
+    ids=["docx", "pdf", "html-as-csv", "prose"],
+)
+def test_a_file_that_is_not_excel_or_csv_is_not_reported_as_missing_columns(
+    client, trainer, bank, name, data, message
+):
+    client.force_login(trainer)
+    upload = SimpleUploadedFile(name, data)
+    response = post(client, "training:bank_import", bank.pk, data={"file": upload})
+    error = field_block(response.content.decode(), "file")
+    assert message in error and "Missing" not in error
+
+
 def test_export_downloads_the_bank_or_one_category(
     client, trainer, bank, category, question
 ):

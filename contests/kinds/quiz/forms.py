@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contests.kinds.quiz.models import MAX_SECONDS, MIN_SECONDS, Points
 from training.models import Bank, Category, Question
 
 MAX_RANDOM = 100
+SECONDS = {"min": MIN_SECONDS, "max": MAX_SECONDS}
+SECONDS_REFUSED = format_lazy(
+    _("A question lasts from {min} to {max} seconds: choose a number in between."),
+    **SECONDS,
+)
 
 
 class QuizForm(forms.Form):
@@ -29,8 +34,17 @@ class QuizForm(forms.Form):
         min_value=MIN_SECONDS,
         max_value=MAX_SECONDS,
         initial=20,
-        help_text=_("From %(min)d to %(max)d seconds.")
-        % {"min": MIN_SECONDS, "max": MAX_SECONDS},
+        # format_lazy, not %: formatting here, at import, would fix the text
+        # in whatever language was active then, for every page after.
+        help_text=format_lazy(_("From {min} to {max} seconds."), **SECONDS),
+        error_messages={
+            "min_value": SECONDS_REFUSED,
+            "max_value": SECONDS_REFUSED,
+            "invalid": _("Enter the seconds as a whole number."),
+        },
+        widget=forms.NumberInput(
+            attrs={"min": MIN_SECONDS, "max": MAX_SECONDS, "step": 1}
+        ),
     )
     points_per_question = forms.TypedChoiceField(
         label=capfirst(_("points per question")),
