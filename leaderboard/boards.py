@@ -210,9 +210,12 @@ def panels_context(board: Board, panels=ALL_PANELS) -> dict:
         rows = rankings.movers(limit=limit, scope=scope) if limit else []
         context["movers"] = [public_row(row) for row in rows if row.rank <= limit]
     if Panel.TEAMS in panels:
+        # Every team of the board's scope, the last one too: sparing the
+        # bottom of a ranking protects individuals, while teams are the unit of
+        # the star-team competition and each floor looks for its own.
         teams = rankings.team_ranking("month", limit=10_000, site_id=board.site_id())
-        teams = [team for team in teams if team.points > 0]
-        limit = public_limit(len(teams))
+        if not any(team.points > 0 for team in teams):
+            teams = []
         best = max((team.average for team in teams), default=0) or 1
         own = board.target if board.kind == DisplayScope.TEAM else None
         context["teams"] = [
@@ -224,8 +227,7 @@ def panels_context(board: Board, panels=ALL_PANELS) -> dict:
                 "share": max(2, round(100 * team.average / best)),
                 "own": team.team_id == own,
             }
-            for team in teams[:limit]
-            if team.rank <= limit
+            for team in teams
         ]
     if Panel.KUDOS in panels:
         context["kudos"] = [

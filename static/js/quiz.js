@@ -84,18 +84,24 @@
     });
   }
 
-  // Counts down from the time the server said was left when it sent the stage.
+  // Counts down to the server's deadline: a stage says how much time was left
+  // when the server rendered it, and the page fixes the end once, when that
+  // stage arrives. Every other message (a count of answers, a receipt, a
+  // notice) redraws from the same end and never restarts the clock.
+  const ends = new WeakMap(); // countdown element -> performance.now() at its end
+
   function startCountdown(current) {
     clearInterval(ticker);
     const clock = current.querySelector("[data-countdown]");
     if (!clock) return;
     const total = Number(clock.dataset.totalMs) || 1;
-    const ends = performance.now() + Number(clock.dataset.remainingMs || 0);
+    if (!ends.has(clock)) ends.set(clock, performance.now() + Number(clock.dataset.remainingMs || 0));
+    const end = ends.get(clock);
     const paused = clock.hasAttribute("data-paused");
     const bar = current.querySelector(".countdown-bar span");
     const seconds = clock.querySelector(".countdown-seconds");
     const draw = function () {
-      const left = paused ? Number(clock.dataset.remainingMs) : Math.max(0, ends - performance.now());
+      const left = paused ? Number(clock.dataset.remainingMs) : Math.max(0, end - performance.now());
       seconds.textContent = Math.ceil(left / 1000);
       if (bar) bar.style.width = (100 * left / total).toFixed(1) + "%";
       clock.classList.toggle("is-low", left < 5000);

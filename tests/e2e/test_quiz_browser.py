@@ -296,3 +296,83 @@ def assert_podium(podium, names: dict[str, str]) -> None:
 def assert_fits_the_phone(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+
+
+SECONDS = 60
+
+
+def test_the_console_counts_down_with_the_phones_after_players_answer(
+    browser, live_site
+):
+    """Answers arriving mid-question refresh "N of M answered" on the console;
+    its countdown goes on from the server's deadline, as the phones' does,
+    instead of starting again from the full time."""
+    base = live_site.url
+    contexts = []
+
+    def open_as(username: str, **options) -> Page:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.set_default_timeout(PATIENCE_MS)
+        page = context.new_page()
+        page.goto(base + "/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(base + "/")
+        return page
+
+    def seconds_left(page: Page, stage: str) -> int:
+        text = page.locator(f"{stage} .countdown-seconds").inner_text()
+        return int(text.strip())
+
+    try:
+        trainer = open_as("trainer1", locale="en-US")
+        trainer.goto(base + "/quizzes/new/")
+        trainer.locator("#id_title").fill(f"Countdown {uuid.uuid4().hex[:6]}")
+        trainer.locator("#id_seconds_per_question").fill(str(SECONDS))
+        trainer.locator("select[name=bank]").select_option(label=BANK.name)
+        picker = trainer.locator("#question-picker")
+        single = CHOSEN[0]
+        row = picker.locator("label.check-row", has_text=single.prompt[:50])
+        row.locator("input[name=questions]").check()
+        trainer.locator("form.quiz-form button.primary").last.click()
+        expect(trainer).to_have_url(re.compile(r"/quizzes/\d+/console/$"))
+        console = trainer.locator("#console-stage")
+        pin = console.locator(".pin").inner_text().strip()
+
+        phones = {}
+        for username in ("agent04", "agent05"):
+            page = open_as(username, viewport=PHONE, is_mobile=True)
+            page.goto(f"{base}/join/{pin}/")
+            page.locator("main form button[type=submit]").click()
+            expect(page.locator("#quiz-stage")).to_have_attribute(
+                "data-status", "lobby"
+            )
+            phones[username] = page
+        expect(trainer.locator("#console-players li")).to_have_count(2)
+        console.locator("button[ws-send]").click()
+        expect(console).to_have_attribute("data-phase", "open")
+        answering, waiting = phones["agent04"], phones["agent05"]
+        for page in phones.values():
+            expect(page.locator("#quiz-stage")).to_have_attribute("data-phase", "open")
+
+        # Some time passes before anyone answers: the clocks show it.
+        waiting.wait_for_function(
+            "limit => Number(document.querySelector("
+            "'#quiz-stage .countdown-seconds').textContent) <= limit",
+            arg=SECONDS - 6,
+            timeout=(SECONDS // 2) * 1000,
+        )
+        answer(answering, single, right=True)
+        assert_locked_in(answering, console.get_attribute("data-position"))
+        expect(trainer.locator("#answered-count")).to_have_text("1 of 2 answered")
+
+        on_console = seconds_left(trainer, "#console-stage")
+        on_phones = [seconds_left(page, "#quiz-stage") for page in phones.values()]
+        assert on_console <= SECONDS - 5, (on_console, on_phones)
+        for on_phone in on_phones:
+            assert abs(on_console - on_phone) <= 2, (on_console, on_phones)
+    finally:
+        for context in contexts:
+            context.close()

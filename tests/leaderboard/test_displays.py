@@ -416,6 +416,29 @@ def test_a_small_ranking_shows_only_its_top_half(manager):
     assert "Member 3" not in html
 
 
+def test_the_team_panel_shows_every_team_of_its_site_even_the_last(manager):
+    """Individuals are spared the bottom of a ranking; teams are not hidden:
+    every team on the floor sees its own place, the last one too."""
+    site = make_team(name="Elsewhere").site
+    teams = [make_team(name=name, site=site) for name in ("Alpha", "Bravo", "Delta")]
+    idle = make_team(name="Echo", site=site)
+    make_user(display_name="Echo agent", team=idle)
+    for n, team in enumerate(teams):
+        person = make_user(display_name=f"{team.name} agent", team=team)
+        points(person, 300 - n * 100, f"quiz:{n}")
+    far = make_team(name="Faraway")  # another site
+    points(make_user(team=far), 50, "quiz:far")
+
+    for board in (boards.Board("site", site.pk), boards.Board("team", teams[2].pk)):
+        html = boards.render_panels_in(board, "en", ("teams",))
+        shown = re.findall(r'<span class="name">([^<]+)</span>', html)
+        assert shown == ["Alpha", "Bravo", "Delta", "Echo"], shown
+    html = boards.render_panels_in(boards.Board("team", teams[2].pk), "en", ("teams",))
+    assert re.search(r'class="team place-3 own"', html)
+    html = boards.render_panels_in(boards.CENTER, "en", ("teams",))
+    assert "Faraway" in html and "Delta" in html
+
+
 def test_an_alias_hides_the_name_avatar_initials_and_team(agent, other_agent):
     agent.board_alias = "Night Owl"
     agent.avatar.name = "avatars/2026/11/secret.webp"
