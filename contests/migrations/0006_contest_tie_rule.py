@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contests', '0005_quiz_tables_go'),
+        ("contests", "0005_quiz_tables_go"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contest',
-            name='tie_rule',
-            field=models.CharField(choices=[('shared', 'Shared place'), ('faster', 'Faster total time wins')], default='shared', max_length=10, verbose_name='tie rule'),
+            model_name="contest",
+            name="tie_rule",
+            field=models.CharField(
+                choices=[
+                    ("shared", "Shared place"),
+                    ("faster", "Faster total time wins"),
+                ],
+                default="shared",
+                max_length=10,
+                verbose_name="tie rule",
+            ),
         ),
     ]
