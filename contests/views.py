@@ -17,7 +17,7 @@ from contests.engine.errors import ContestError
 from contests.engine.results import results_workbook
 from contests.kinds.quiz import setup as quiz_setup
 from contests.kinds.quiz.forms import JoinForm, QuizForm
-from contests.models import Contest, Entry, Status
+from contests.models import Contest, Entry, Status, TieRule
 from contests.permissions import can_read_results
 from people.permissions import trainer_required
 
@@ -177,6 +177,7 @@ def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
         "quiz": quiz,
         "people": standings.individual_standings(quiz),
         "teams": standings.team_standings(quiz),
+        "by_time": quiz.tie_rule == TieRule.FASTER,
         **kind.results_context(quiz),
     }
     return render(request, kind.templates.results, context)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from contests.engine import registry, standings
+from contests.engine import podium, registry, standings
 from contests.models import Contest, Entry, Phase, Round, Status, Submission
 
 HOST_PLAYERS = "contests/_host_players.html"
@@ -24,7 +24,6 @@ HOST_COUNT = "contests/_host_count.html"
 ANSWERED = "contests/_answered.html"
 AUDIENCE_ANSWERED = "contests/_audience_answered.html"
 NOTICE = "contests/_notice.html"
-PODIUM_SIZE = 3
 # A floor reconnecting together (a Wi-Fi access point restarting, a server
 # restart) reads the same stage and the same results a thousand times: each
 # is kept for a second, per contest and version. Not while a round counts
@@ -75,11 +74,11 @@ def stage_context(contest: Contest) -> dict:
         people = standings.individual_standings(contest)
         context["top"] = people[: standings.TOP]
         context["everyone"] = people if contest.status == Status.FINISHED else []
-        context["podium"] = [s for s in people if s.rank <= PODIUM_SIZE]
+        context["podium"] = podium.podium_steps(people)
         if contest.team_mode:
             teams = standings.team_standings(contest)
             context["teams"] = teams
-            context["team_podium"] = [t for t in teams if t.rank <= PODIUM_SIZE]
+            context["team_podium"] = podium.podium_steps(teams)
     registry.kind_of(contest).stage_context(contest, round, context)
     return context
 

@@ -1,27 +1,39 @@
 """Reads that rank people. Each costs a fixed number of queries, however many
 play. Ranks are competition ranks: equal scores share a rank and the next
-rank skips (1, 2, 2, 4)."""
+rank skips (1, 2, 2, 4), unless the contest's tie rule settles them: under
+"faster total time wins" equal scores are ranked by the total time of the
+entry's submissions (Contest.tie_rule)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F, Sum
 
 from contests.engine import registry
-from contests.models import Contest, Entry, Round, Submission, Verdict
+from contests.models import Contest, Entry, Round, Submission, TieRule, Verdict
 
 TOP = 10
 
 
-def competition_ranks(scores: Sequence[float]) -> list[int]:
-    """Rank of each score, best first, ties sharing (1, 2, 2, 4)."""
+def competition_ranks(scores: Sequence[Hashable]) -> list[int]:
+    """Rank of each score, best first, ties sharing (1, 2, 2, 4). A score may
+    be a tuple (score, then what settles equal scores), larger being better."""
     ordered = sorted(scores, reverse=True)
     first_place = {}
     for index, score in enumerate(ordered):
         first_place.setdefault(score, index + 1)
     return [first_place[score] for score in scores]
+
+
+def _standing_key(score: int, total_ms: int | None, tie_rule: str):
+    """What ranks an entry: its score, then, if the rule says so, the less
+    time its submissions took (no submission at all counts as slowest)."""
+    if tie_rule == TieRule.FASTER:
+        return (score, -(math.inf if total_ms is None else total_ms))
+    return score
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,11 @@ class Standing:
     score: int
     right_count: int
     rank: int
+    total_ms: int | None = None  # its submissions' time, None if it sent none
+
+    @property
+    def total_s(self) -> float | None:
+        return None if self.total_ms is None else self.total_ms / 1000
 
 
 @dataclass(frozen=True)
@@ -66,13 +83,21 @@ class PersonalResult:
 
 
 def individual_standings(contest: Contest) -> list[Standing]:
-    rows = list(
+    """Everyone playing, best first, ranked by the contest's tie rule."""
+    entries = (
         Entry.objects.playing()
         .filter(contest=contest)
         .select_related("user", "team")
-        .order_by("-score", "joined_at")
+        .annotate(total_ms=Sum("submissions__elapsed_ms"))
     )
-    ranks = competition_ranks([e.score for e in rows])
+    if contest.tie_rule == TieRule.FASTER:
+        order = ("-score", F("total_ms").asc(nulls_last=True), "joined_at")
+    else:
+        order = ("-score", "joined_at")
+    rows = list(entries.order_by(*order))
+    ranks = competition_ranks(
+        [_standing_key(e.score, e.total_ms, contest.tie_rule) for e in rows]
+    )
     return [
         Standing(
             entry_id=e.pk,
@@ -84,13 +109,15 @@ def individual_standings(contest: Contest) -> list[Standing]:
             score=e.score,
             right_count=e.right_count,
             rank=rank,
+            total_ms=e.total_ms,
         )
         for e, rank in zip(rows, ranks, strict=True)
     ]
 
 
 def team_standings(contest: Contest) -> list[TeamStanding]:
-    """Teams ranked by the average score of their members who joined."""
+    """Teams ranked by the average score of their members who joined; equal
+    averages share a place whatever the tie rule."""
     rows = list(
         Entry.objects.playing()
         .filter(contest=contest, team__isnull=False)
@@ -113,17 +140,16 @@ def team_standings(contest: Contest) -> list[TeamStanding]:
 
 
 def ahead_of(standings: list[Standing]) -> dict[int, str]:
-    """For each entry, the name of the nearest person with a better score."""
+    """For each entry, the name of the nearest person with a better rank."""
     ahead: dict[int, str] = {}
     best_above = ""
-    previous_score = None
+    previous_rank = None
     previous_name = ""
-    for standing in standings:  # sorted by score, best first
-        if previous_score is not None and standing.score < previous_score:
+    for standing in standings:  # sorted by rank, best first
+        if previous_rank is not None and standing.rank > previous_rank:
             best_above = previous_name
         ahead[standing.entry_id] = best_above if standing.rank > 1 else ""
-        if previous_score is None or standing.score < previous_score:
-            previous_score = standing.score
+        previous_rank = standing.rank
         previous_name = standing.public_name
     return ahead
 

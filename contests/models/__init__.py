@@ -15,6 +15,7 @@ from contests.models.core import (
     Round,
     Status,
     Submission,
+    TieRule,
     Verdict,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "Round",
     "Status",
     "Submission",
+    "TieRule",
     "Verdict",
 ]

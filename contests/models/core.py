@@ -45,6 +45,13 @@ class Phase(models.TextChoices):
     LEADERBOARD = "leaderboard", _("Leaderboard")
 
 
+class TieRule(models.TextChoices):
+    """How a contest settles equal scores (shared/CONTESTS.md, Ties)."""
+
+    SHARED = "shared", _("Shared place")
+    FASTER = "faster", _("Faster total time wins")
+
+
 class Verdict(models.TextChoices):
     """What the server decided about one submission."""
 
@@ -76,6 +83,9 @@ class Contest(models.Model):
         validators=[MinValueValidator(MIN_SECONDS), MaxValueValidator(MAX_SECONDS)],
     )
     team_mode = models.BooleanField(_("teams play against each other"), default=False)
+    tie_rule = models.CharField(
+        _("tie rule"), max_length=10, choices=TieRule, default=TieRule.SHARED
+    )
     pin = models.CharField(_("PIN"), max_length=6)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.LOBBY

@@ -223,6 +223,7 @@ def test_every_field_lands_where_0004_puts_it_under_the_same_ids(
             "host_id": trainer.pk,
             "seconds_per_round": 30,
             "team_mode": True,
+            "tie_rule": "shared",  # 0006: as every quiz before it
             "pin": "482913",
             "status": "finished",
             "phase": "",
@@ -241,6 +242,7 @@ def test_every_field_lands_where_0004_puts_it_under_the_same_ids(
             "host_id": trainer.pk,
             "seconds_per_round": 20,
             "team_mode": False,
+            "tie_rule": "shared",
             "pin": "771104",
             "status": "running",
             "phase": "open",  # was "question"

@@ -5,6 +5,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contests.kinds.quiz.models import MAX_SECONDS, MIN_SECONDS, Points
+from contests.models import TieRule
 from training.models import Bank, Category, Question
 
 MAX_RANDOM = 100
@@ -26,6 +27,7 @@ class QuizForm(forms.Form):
         "streak_bonus",
         "shuffle_options",
         "team_mode",
+        "tie_rule",
     )
 
     title = forms.CharField(label=capfirst(_("title")), max_length=100)
@@ -66,6 +68,17 @@ class QuizForm(forms.Form):
         required=False,
         help_text=_(
             "Teams (班组) are ranked by the average score of their members who joined."
+        ),
+    )
+
+    tie_rule = forms.ChoiceField(
+        label=capfirst(_("tie rule")),
+        choices=TieRule.choices,
+        initial=TieRule.SHARED,
+        required=False,  # a form sent without it shares places
+        help_text=_(
+            "Equal scores share a place (1, 2, 2, 4), or the faster total "
+            "answer time ranks higher."
         ),
     )
 
@@ -124,6 +137,9 @@ class QuizForm(forms.Form):
             return Bank.objects.filter(pk=int(raw)).first() if raw else None
         except (TypeError, ValueError):
             return None
+
+    def clean_tie_rule(self) -> str:
+        return self.cleaned_data["tie_rule"] or TieRule.SHARED
 
     def clean(self):
         cleaned = super().clean()

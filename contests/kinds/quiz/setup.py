@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from contests.engine.errors import ContestError
 from contests.engine.setup import create_contest
 from contests.kinds.quiz.models import MAX_SECONDS, MIN_SECONDS, QuizOptions
-from contests.models import Contest, Kind
+from contests.models import Contest, Kind, TieRule
 from training.models import Bank, Category, Question
 
 OPTION_FIELDS = (
@@ -41,6 +41,7 @@ def create_quiz(
     questions,
     seconds_per_question: int = MIN_SECONDS,
     team_mode: bool = False,
+    tie_rule: str = TieRule.SHARED,
     **options,
 ) -> Contest:
     """A quiz in its lobby, with a fresh PIN and its questions frozen in order.
@@ -68,4 +69,5 @@ def create_quiz(
         options=QuizOptions(bank=bank, **options),
         seconds_per_round=seconds_per_question,
         team_mode=team_mode,
+        tie_rule=tie_rule,
     )
