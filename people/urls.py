@@ -45,7 +45,5 @@ urlpatterns = [
     path("teams/", views.teams, name="teams"),
     path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
-    path(
-        "staff/<int:user_id>/password/", views.staff_password, name="staff_password"
-    ),
+    path("staff/<int:user_id>/password/", views.staff_password, name="staff_password"),
 ]
