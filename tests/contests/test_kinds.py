@@ -16,7 +16,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contests.engine import (
@@ -31,7 +30,7 @@ from contests.engine import (
 from contests.engine.errors import ContestError
 from contests.engine.registry import ContestKind, Judgement, StageTemplates
 from contests.engine.results import results_workbook
-from contests.models import Contest, Round, Status, Submission, Verdict
+from contests.models import Round, Status, Submission, Verdict
 from contests.signals import contest_finished
 from leaderboard.models import PointEntry
 from realtime import groups
@@ -251,38 +250,3 @@ async def test_progress_is_never_stored_and_reaches_screens_coalesced(
     assert stored == 0
     for socket in (host, *players):
         await socket.disconnect()
-
-
-@pytest.mark.asyncio
-@pytest.mark.django_db(transaction=True)
-async def test_a_kind_without_progress_refuses_it(quiz, trainer, players):
-    user = await sync_to_async(lambda: players[0].user)()
-    socket, ok, _ = await connect(f"/ws/quiz/{quiz.pk}/", user, language="en")
-    assert ok
-    await socket.receive_from()
-    await send(socket, action="progress", typed=3)
-    assert "Unknown action." in await socket.receive_from()
-    await socket.disconnect()
-    assert await sync_to_async(Contest.objects.filter(pk=quiz.pk).exists)()
-
-
-def test_a_kind_tallies_each_round_once_when_it_closes(counting, trainer, monkeypatch):
-    """Votes are counted at the close (ContestKind.tally), in the closing
-    transaction: once, whether the host or the clock closes the round, and
-    not again when a second close comes too late."""
-    contest, _people, _entries = counting
-    tallied = []
-    monkeypatch.setattr(
-        CountKind, "tally", lambda self, c, r: tallied.append(r.position)
-    )
-    lifecycle.start_contest(contest_id=contest.pk, by=trainer)
-    assert lifecycle.close_now(contest_id=contest.pk, by=trainer)
-    assert not lifecycle.close_round(contest_id=contest.pk, position=0)  # the clock
-    lifecycle.reveal_round(contest_id=contest.pk, by=trainer)
-    lifecycle.next_round(contest_id=contest.pk, by=trainer)
-    Round.objects.filter(contest=contest, position=1).update(
-        deadline=timezone.now() - timedelta(seconds=1)
-    )
-    assert lifecycle.close_round(contest_id=contest.pk, position=1)  # the clock
-    lifecycle.end_contest(contest_id=contest.pk, by=trainer)
-    assert tallied == [0, 1]

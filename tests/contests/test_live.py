@@ -117,6 +117,16 @@ async def test_players_cannot_run_the_quiz(quiz, trainer, players):
         await socket.disconnect()
 
 
+async def test_a_kind_without_live_progress_refuses_it(quiz, trainer, players):
+    """The quiz declares no progress fields: "progress" is an unknown action
+    to it (tests/contests/test_kinds.py has a kind that takes it)."""
+    host, (player, *others) = await open_quiz(quiz, trainer, *players)
+    await send(player, action="progress", typed=3)
+    assert "Unknown action." in await player.receive_from()
+    for socket in (host, player, *others):
+        await socket.disconnect()
+
+
 @pytest.mark.parametrize(
     "raw",
     [
