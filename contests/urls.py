@@ -18,6 +18,7 @@ urlpatterns = [
         views.results_export,
         name="results_export",
     ),
+    path("quizzes/<int:quiz_id>/again/", views.rerun, name="rerun"),
     path("quizzes/<int:quiz_id>/me/", views.my_result, name="my_result"),
     path("join/", views.join, name="join"),
     path("join/<str:pin>/", views.join_pin, name="join_pin"),

@@ -10,11 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from contests.engine import registry, setup, snapshots, standings
 from contests.engine.errors import ContestError
-from contests.engine.results import results_workbook
+from contests.engine.results import attachment_header, results_workbook
 from contests.kinds.quiz import setup as quiz_setup
 from contests.kinds.quiz.forms import JoinForm, QuizForm
 from contests.models import Contest, Entry, Status, TieRule
@@ -184,6 +188,20 @@ def results(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 @trainer_required
+@require_POST
+def rerun(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Play a finished contest again: a new lobby with the same rounds and
+    settings, hosted by whoever asked, and its console."""
+    quiz = _quiz_results(request, get_object_or_404(Contest, pk=quiz_id))
+    try:
+        again = setup.rerun_contest(contest=quiz, by=request.user)
+    except ContestError as refused:
+        messages.error(request, refused.message)
+        return redirect("contests:results", quiz_id=quiz.pk)
+    return redirect("contests:console", quiz_id=again.pk)
+
+
+@trainer_required
 @require_GET
 def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _quiz_results(request, get_object_or_404(Contest, pk=quiz_id))
@@ -191,9 +209,7 @@ def results_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
         results_workbook(quiz),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="quiz-{quiz.pk}-results.xlsx"'
-    )
+    response["Content-Disposition"] = attachment_header(quiz)
     return response
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from contests.engine import broadcast, registry
 from contests.engine.errors import ContestError
 from contests.models import Contest, Entry, Round, Status
+from contests.permissions import can_read_results
 
 PIN_ATTEMPTS = 20
 
@@ -27,6 +30,47 @@ def create_contest(
     """
     freeze = registry.get(kind).freeze_round
     rounds = [freeze(piece) for piece in material]
+    return _create(
+        kind=kind, host=host, title=title, rounds=rounds, options=options, **settings
+    )
+
+
+RERUN_SETTINGS = ("seconds_per_round", "team_mode", "tie_rule")
+
+
+def rerun_contest(*, contest: Contest, by) -> Contest:
+    """A new contest in its lobby, hosted by ``by``, playing ``contest`` again:
+    the same rounds as they were frozen (not re-read from the material, which
+    may have changed or gone), the same settings and the same kind's options.
+    The finished contest is left as it was.
+    """
+    if contest.status != Status.FINISHED:
+        raise ContestError(_("Only a finished contest can be run again."), "live")
+    if not can_read_results(by, contest):
+        raise ContestError(_("You may not run this contest again."), "forbidden")
+    rounds = [
+        Round(content=copy.deepcopy(each.content), media=each.media.name)
+        for each in contest.rounds.order_by("position")
+    ]
+    try:
+        options = registry.kind_of(contest).options(contest)
+    except ObjectDoesNotExist:
+        options = None
+    if options is not None:
+        options = copy.copy(options)
+        options.pk = None
+        options._state.adding = True
+    return _create(
+        kind=contest.kind,
+        host=by,
+        title=contest.title,
+        rounds=rounds,
+        options=options,
+        **{name: getattr(contest, name) for name in RERUN_SETTINGS},
+    )
+
+
+def _create(*, kind, host, title, rounds, options, **settings) -> Contest:
     if not rounds:
         raise ContestError(_("A contest needs at least one round."), "empty")
     for _attempt in range(PIN_ATTEMPTS):

@@ -48,10 +48,19 @@ class Standing:
     right_count: int
     rank: int
     total_ms: int | None = None  # its submissions' time, None if it sent none
+    answered: int = 0  # how many rounds it submitted for
+    employee_number: str = ""
 
     @property
     def total_s(self) -> float | None:
         return None if self.total_ms is None else self.total_ms / 1000
+
+    @property
+    def average_s(self) -> float | None:
+        """Seconds an answer took on average, None if it sent none."""
+        if self.total_ms is None or not self.answered:
+            return None
+        return self.total_ms / self.answered / 1000
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,9 @@ def individual_standings(contest: Contest) -> list[Standing]:
         Entry.objects.playing()
         .filter(contest=contest)
         .select_related("user", "team")
-        .annotate(total_ms=Sum("submissions__elapsed_ms"))
+        .annotate(
+            total_ms=Sum("submissions__elapsed_ms"), answered=Count("submissions")
+        )
     )
     if contest.tie_rule == TieRule.FASTER:
         order = ("-score", F("total_ms").asc(nulls_last=True), "joined_at")
@@ -110,6 +121,8 @@ def individual_standings(contest: Contest) -> list[Standing]:
             right_count=e.right_count,
             rank=rank,
             total_ms=e.total_ms,
+            answered=e.answered,
+            employee_number=e.user.employee_number,
         )
         for e, rank in zip(rows, ranks, strict=True)
     ]

@@ -232,7 +232,7 @@ def test_results_page_and_excel_show_every_player_and_question(client, quiz, pla
     assert "停电故障报修拨打哪个号码" in page
     export = en(client, "get", "contests:results_export", quiz.pk)
     sheets = load_workbook(io.BytesIO(export.content))
-    assert sheets.sheetnames == ["Players", "Rules", "Questions"]
+    assert sheets.sheetnames == ["Contest", "Players", "Questions", "Player answers"]
     assert sheets["Players"].max_row == 1 + len(players)
     assert sheets["Questions"].max_row == 1 + quiz.rounds.count()
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contests.engine import registry
+from contests.engine import registry, standings
 from contests.engine.registry import ContestKind, Judgement, StageTemplates
 from contests.kinds.quiz import questions, scoring
 from contests.kinds.quiz.models import QuizOptions
 from contests.models import Contest, Entry, Kind, Phase, Round, Submission, Verdict
-from training.models import OPTION_LETTERS
+from training.models import QuestionKind
 
 T = "contests/quiz/"
 
@@ -115,37 +117,108 @@ class QuizKind(ContestKind):
         return rows
 
     def workbook_sheets(self, contest: Contest) -> list:
-        rows = []
-        for entry in question_report(contest):
-            question = entry["question"]
-            shares = entry["distribution"]
-            spread = ", ".join(
-                f"{OPTION_LETTERS[i] if question.options else ('✓✗'[i])}: {n}"
-                for i, n in enumerate(shares.option_counts)
-            ) or "; ".join(f"{text}: {n}" for text, n in shares.common_texts)
+        return [question_sheet(contest), answer_sheet(contest)]
+
+
+def words(labels: list) -> str:
+    """answer_labels as a spreadsheet reads them: true/false in words."""
+    return "; ".join(
+        str(gettext("True") if label["tf"] else gettext("False"))
+        if isinstance(label, dict)
+        else str(label)
+        for label in labels
+    )
+
+
+def spread_text(question, shares) -> str:
+    """How the room answered, each option named by its letter and its text."""
+    if question.kind == QuestionKind.TEXT:
+        return "; ".join(f"{text}: {n}" for text, n in shares.common_texts)
+    parts = []
+    for option, count in zip(
+        questions.options(question), shares.option_counts, strict=False
+    ):
+        if "tf" in option:
+            name = gettext("True") if option["tf"] else gettext("False")
+        else:
+            name = f"{option['letter']}. {option['text']}"
+        parts.append(f"{name}: {count}")
+    return "; ".join(parts)
+
+
+def question_sheet(contest: Contest) -> tuple:
+    rows = []
+    for entry in question_report(contest):
+        question = entry["question"]
+        percent, seconds = entry["correct_percent"], entry["average_s"]
+        rows.append(
+            [
+                question.number,
+                question.prompt,
+                words(questions.correct_labels(question)),
+                entry["distribution"].answered,
+                percent if percent is not None else "",
+                round(seconds, 1) if seconds is not None else "",
+                spread_text(question, entry["distribution"]),
+            ]
+        )
+    header = [
+        gettext("No."),
+        gettext("Question"),
+        gettext("Right answer"),
+        gettext("Answers"),
+        gettext("Correct (%)"),
+        gettext("Average time (s)"),
+        gettext("Distribution"),
+    ]
+    return (gettext("Questions"), header, rows)
+
+
+def answer_sheet(contest: Contest) -> tuple:
+    """Every player against every question: what they answered in words, right
+    or wrong, how long it took and the points it earned (score + bonus)."""
+    rounds = [(r, questions.Question.of(r)) for r in contest.rounds.all()]
+    sent = {
+        (s.entry_id, s.round_id): s
+        for s in Submission.objects.filter(round__contest=contest).only(
+            "entry_id", "round_id", "payload", "verdict", "elapsed_ms", "score", "bonus"
+        )
+    }
+    rows = []
+    for person in standings.individual_standings(contest):
+        for each, question in rounds:
+            submission = sent.get((person.entry_id, each.pk))
+            start = [
+                person.employee_number,
+                person.name,
+                person.team_name,
+                question.number,
+                question.prompt,
+            ]
+            if submission is None:
+                rows.append([*start, "", gettext("No answer"), None, 0])
+                continue
             rows.append(
                 [
-                    question.number,
-                    question.prompt,
-                    shares.answered,
-                    round(100 * entry["correct_rate"])
-                    if entry["correct_rate"] is not None
-                    else "",
-                    round(entry["average_s"], 1)
-                    if entry["average_s"] is not None
-                    else "",
-                    spread,
+                    *start,
+                    words(questions.answer_labels(question, submission.payload)),
+                    submission.get_verdict_display(),
+                    round(submission.elapsed_ms / 1000, 1),
+                    submission.score + submission.bonus,
                 ]
             )
-        header = [
-            _("No."),
-            _("Question"),
-            _("Answers"),
-            _("Correct (%)"),
-            _("Average time (s)"),
-            _("Distribution"),
-        ]
-        return [(_("Questions"), [str(h) for h in header], rows)]
+    header = [
+        capfirst(gettext("employee number")),
+        gettext("Name"),
+        gettext("Team"),
+        gettext("No."),
+        gettext("Question"),
+        gettext("Answer"),
+        gettext("Result"),
+        gettext("Time (s)"),
+        gettext("Points"),
+    ]
+    return (gettext("Player answers"), header, rows)
 
 
 def question_report(contest: Contest) -> list[dict]:
@@ -166,6 +239,7 @@ def question_report(contest: Contest) -> list[dict]:
             {
                 "question": question,
                 "distribution": shares,
+                "bars": questions.bars(question, shares),
                 "correct_rate": shares.correct / answers if answers else None,
                 "correct_percent": round(100 * shares.correct / answers)
                 if answers
