@@ -187,6 +187,7 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
             # The phone's own result comes first, above the answers' bars.
             assert_on_first_screen(phone, "#quiz-me .verdict")
             assert_on_first_screen(phone, "#quiz-me .me-line")
+            assert_above(phone, "#quiz-me", "#quiz-stage")
             if number == 0:
                 assert_fits_the_phone(phone)
                 screenshot(phone, "phone-reveal")
@@ -215,6 +216,7 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
             re.compile(r"You finished\s*#3\s*of 3")
         )
         assert_on_first_screen(phone, "#quiz-me .me-final")
+        assert_above(phone, "#quiz-me", "#quiz-stage .podium")
         screenshot(phone, "phone-podium")
         assert_podium(console.locator(".podium"), names)
         screenshot(trainer, "trainer-podium")
@@ -327,6 +329,12 @@ def assert_on_first_screen(page: Page, selector: str) -> None:
         f"below the first {viewport['height']}px"
     )
     assert box["left"] >= 0 and box["right"] <= viewport["width"], box
+
+
+def assert_above(page: Page, first: str, then: str) -> None:
+    top = page.locator(first).bounding_box()["y"]
+    below = page.locator(then).bounding_box()["y"]
+    assert top < below, f"{first} comes after {then}"
 
 
 SECONDS = 60
