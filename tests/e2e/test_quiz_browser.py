@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "servicestar"
 PATIENCE_MS = 10_000
-PHONE = {"width": 375, "height": 740}
+PHONE = {"width": 375, "height": 667}
 BANK = next(bank for bank in BANKS if bank.name == "Contact Center Basics")
 # The demo questions by prompt: the test reads the prompt off the screen and
 # looks up the kind, the right answer and the explanation here.
@@ -116,6 +116,11 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
         phone.locator("main form button[type=submit]").click()
         expect(phone).to_have_url(play_url)
 
+        # Playing, the phone shows a slim bar with a way out, not the site's menu.
+        expect(phone.locator("header.topbar")).to_have_count(0)
+        expect(phone.locator(".playbar-leave")).to_have_attribute("href", "/")
+        assert_on_first_screen(phone, ".playbar-leave")
+
         agents = {"agent01": ace, "agent02": english, "agent03": phone}
         names = {}
         for username, page in agents.items():
@@ -179,6 +184,10 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
             expect(english.locator("#quiz-me .verdict")).to_contain_text(
                 "Not this time"
             )
+            # The phone's own result comes first, above the answers' bars.
+            assert_on_first_screen(phone, "#quiz-me .verdict")
+            assert_on_first_screen(phone, "#quiz-me .me-line")
+            assert_above(phone, "#quiz-me", "#quiz-stage")
             if number == 0:
                 assert_fits_the_phone(phone)
                 screenshot(phone, "phone-reveal")
@@ -206,6 +215,8 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
         expect(english.locator("#quiz-me .me-final")).to_have_text(
             re.compile(r"You finished\s*#3\s*of 3")
         )
+        assert_on_first_screen(phone, "#quiz-me .me-final")
+        assert_above(phone, "#quiz-me", "#quiz-stage .podium")
         screenshot(phone, "phone-podium")
         assert_podium(console.locator(".podium"), names)
         screenshot(trainer, "trainer-podium")
@@ -301,6 +312,29 @@ def assert_podium(podium, names: dict[str, str]) -> None:
 def assert_fits_the_phone(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+
+
+def assert_on_first_screen(page: Page, selector: str) -> None:
+    """The element lies wholly within the first screenful of the page, where
+    it is seen without scrolling."""
+    expect(page.locator(selector)).to_be_visible()
+    box = page.locator(selector).evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,"
+        " left: r.left + window.scrollX, right: r.right + window.scrollX}; }"
+    )
+    viewport = page.viewport_size
+    assert box["top"] >= 0 and box["bottom"] <= viewport["height"], (
+        f"{selector} is at {box['top']:.0f}-{box['bottom']:.0f}px, "
+        f"below the first {viewport['height']}px"
+    )
+    assert box["left"] >= 0 and box["right"] <= viewport["width"], box
+
+
+def assert_above(page: Page, first: str, then: str) -> None:
+    top = page.locator(first).bounding_box()["y"]
+    below = page.locator(then).bounding_box()["y"]
+    assert top < below, f"{first} comes after {then}"
 
 
 SECONDS = 60
