@@ -2,7 +2,9 @@
 come from the quizzes themselves, played by contests.demo).
 
 Idempotent: every entry has a stable reference, and kudos are found by
-sender, receiver and message.
+sender, receiver and message. A database an older demo loaded holds quiz
+points with no quiz behind them (``quiz:demo-N``); they are taken out, with
+their share of the totals, since the real demo quizzes now give those points.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from leaderboard import ledger
-from leaderboard.models import Heart, Kudos, Source
+from leaderboard.models import Heart, Kudos, PointEntry, PointTotal, Source
+from leaderboard.periods import period_start
 from leaderboard.rules import set_thresholds
 from people.models import User
 
@@ -70,6 +74,7 @@ KUDOS = [
 @transaction.atomic
 def load(out) -> None:
     set_thresholds(THRESHOLDS)
+    retire_quizzes_without_a_quiz()
     agents = {u.username: u for u in User.objects.agents()}
     now = timezone.now()
     for index, (sender, receiver, heart, message) in enumerate(KUDOS):
@@ -90,3 +95,22 @@ def load(out) -> None:
             occurred_at=kudos.created_at,
         )
     out.write(f"Leaderboard: {len(KUDOS)} kudos of demo points.")
+
+
+def retire_quizzes_without_a_quiz() -> None:
+    """Delete the older demo's ``quiz:demo-N`` entries and their points from
+    the running totals (demo data only: real points are never deleted)."""
+    old = PointEntry.objects.filter(
+        source=Source.QUIZ, reference__startswith="quiz:demo-"
+    )
+    for entry in old:
+        day = timezone.localdate(entry.occurred_at)
+        owners = [{"person_id": entry.person_id}]
+        if entry.team_id:
+            owners.append({"team_id": entry.team_id})
+        for period in ledger.counted_in(entry):
+            for owner in owners:
+                PointTotal.objects.filter(
+                    period=period, starts_on=period_start(period, day), **owner
+                ).update(points=F("points") - entry.points)
+    old.delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from contests.demo import QUIZZES
 from contests.models import Contest, Kind, Status
+from leaderboard import ledger, rankings
 from leaderboard.models import PointEntry, Source
 from people.models import User
 
@@ -50,3 +52,23 @@ def test_demo_quizzes_are_finished_contests_behind_the_points(db, client, settin
     history = client.get(reverse("leaderboard:my_points")).content.decode()
     assert f'href="{my_result}"' in history
     assert client.get(my_result).status_code == 200
+
+
+def test_the_older_demos_quiz_points_without_a_quiz_go(db, settings):
+    """A database the older demo loaded: its quiz:demo-N points would count
+    twice next to the real demo quizzes' points."""
+    settings.DEBUG = True
+    call_command("demo", stdout=io.StringIO())
+    agent = User.objects.get(username="agent01")
+    ledger.award(
+        person=agent,
+        source=Source.QUIZ,
+        reference="quiz:demo-0",
+        units=42,
+        detail={"title": "周一晨会快问快答", "rank": 1, "players": 30, "score": 4200},
+        occurred_at=timezone.now() - timedelta(days=6),
+    )
+    call_command("demo", stdout=io.StringIO())
+    entries = PointEntry.objects.filter(person=agent)
+    assert not entries.filter(reference__startswith="quiz:demo-").exists()
+    assert rankings.totals_for(agent)["all"] == sum(e.points for e in entries)
