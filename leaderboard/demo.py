@@ -1,25 +1,27 @@
-"""Demo points: a month of quizzes and kudos, so the boards have a story.
+"""Demo points: kudos, so the boards have a story (the demo quizzes' points
+come from the quizzes themselves, played by contests.demo).
 
 Idempotent: every entry has a stable reference, and kudos are found by
-sender, receiver and message.
+sender, receiver and message. A database an older demo loaded holds quiz
+points with no quiz behind them (``quiz:demo-N``); they are taken out, with
+their share of the totals, since the real demo quizzes now give those points.
 """
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from contests.engine.standings import competition_ranks
 from leaderboard import ledger
-from leaderboard.models import Heart, Kudos, Source
+from leaderboard.models import Heart, Kudos, PointEntry, PointTotal, Source
+from leaderboard.periods import period_start
 from leaderboard.rules import set_thresholds
 from people.models import User
 
 THRESHOLDS = {1: 100, 2: 250, 3: 500, 4: 800, 5: 1200}
-QUIZZES = ["周一晨会快问快答", "电费账单知识擂台", "投诉处理情景赛", "十心服务规范抢答"]
 KUDOS = [
     (
         "agent02",
@@ -72,38 +74,9 @@ KUDOS = [
 @transaction.atomic
 def load(out) -> None:
     set_thresholds(THRESHOLDS)
+    retire_quizzes_without_a_quiz()
     agents = {u.username: u for u in User.objects.agents()}
     now = timezone.now()
-    chance = random.Random(2026)  # noqa: S311 - the same story every time
-    entries = 0
-    # One quiz last month (for last month's service stars), three this month.
-    last_month = timezone.localdate().replace(day=1) - timedelta(days=10)
-    first_days_ago = (timezone.localdate() - last_month).days
-    days = [first_days_ago, 13, 6, 0]
-    for number, (days_ago, title) in enumerate(zip(days, QUIZZES, strict=True)):
-        when = now - timedelta(days=days_ago, hours=2)
-        people = [person for _name, person in sorted(agents.items())]
-        scores = [
-            chance.choice([0, 1800, 2600, 3400, 4200, 5600, 7100]) for _ in people
-        ]
-        ranks = competition_ranks(scores)
-        for person, score, rank in zip(people, scores, ranks, strict=True):
-            if not score:
-                continue
-            ledger.award(
-                person=person,
-                source=Source.QUIZ,
-                reference=f"quiz:demo-{number}",
-                units=score / 100,
-                detail={
-                    "title": title,
-                    "rank": rank,
-                    "players": len(people),
-                    "score": score,
-                },
-                occurred_at=when,
-            )
-            entries += 1
     for index, (sender, receiver, heart, message) in enumerate(KUDOS):
         if sender not in agents or receiver not in agents:
             continue
@@ -121,6 +94,23 @@ def load(out) -> None:
             detail={"sender": kudos.sender.name, "heart": kudos.heart},
             occurred_at=kudos.created_at,
         )
-    out.write(
-        f"Leaderboard: {entries} quiz results and {len(KUDOS)} kudos of demo points."
+    out.write(f"Leaderboard: {len(KUDOS)} kudos of demo points.")
+
+
+def retire_quizzes_without_a_quiz() -> None:
+    """Delete the older demo's ``quiz:demo-N`` entries and their points from
+    the running totals (demo data only: real points are never deleted)."""
+    old = PointEntry.objects.filter(
+        source=Source.QUIZ, reference__startswith="quiz:demo-"
     )
+    for entry in old:
+        day = timezone.localdate(entry.occurred_at)
+        owners = [{"person_id": entry.person_id}]
+        if entry.team_id:
+            owners.append({"team_id": entry.team_id})
+        for period in ledger.counted_in(entry):
+            for owner in owners:
+                PointTotal.objects.filter(
+                    period=period, starts_on=period_start(period, day), **owner
+                ).update(points=F("points") - entry.points)
+    old.delete()

@@ -187,7 +187,9 @@ def resume_contest(*, contest_id: int, by) -> Contest:
 
 
 @transaction.atomic
-def end_contest(*, contest_id: int, by) -> Contest:
+def end_contest(*, contest_id: int, by, now: datetime | None = None) -> Contest:
+    """``now``: when it ended, if not this moment. Only the demo passes it,
+    for a contest it played and dated in the past (contests/demo.py)."""
     contest = lock(contest_id)
     require_host(contest, by)
     if contest.status == Status.FINISHED:
@@ -195,7 +197,7 @@ def end_contest(*, contest_id: int, by) -> Contest:
     if contest.phase == Phase.OPEN:
         close_round(contest_id=contest_id, position=contest.current_position, by=by)
         contest.refresh_from_db()
-    return _finish(contest)
+    return _finish(contest, now or timezone.now())
 
 
 def end_idle_contests(*, now: datetime | None = None) -> list[int]:
@@ -224,17 +226,17 @@ def _end_if_idle(contest_id: int, idle_since: datetime, now: datetime) -> bool:
             round.closed_at = min(now, round.deadline)
             round.save(update_fields=["closed_at"])
             registry.kind_of(contest).tally(contest, round)
-    _finish(contest)
+    _finish(contest, timezone.now())
     return True
 
 
-def _finish(contest: Contest) -> Contest:
-    """Final ranks, the contest finished, results to the ledger and the players."""
+def _finish(contest: Contest, now: datetime) -> Contest:
+    """Final ranks, the contest finished at ``now``, results to the ledger
+    (dated ``now``) and the players."""
     results = standings.individual_standings(contest)
     Entry.objects.save_each(
         [Entry(pk=s.entry_id, final_rank=s.rank) for s in results], ["final_rank"]
     )
-    now = timezone.now()
     team_results = standings.team_standings(contest) if contest.team_mode else []
     changed(contest, status=Status.FINISHED, phase="", ended_at=now, paused_at=None)
     broadcast.live_contests_changed()

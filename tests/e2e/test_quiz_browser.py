@@ -96,6 +96,8 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
         quiz_id = re.search(r"/quizzes/(\d+)/console/", trainer.url).group(1)
         pin = trainer.locator("#console-stage .pin").inner_text().strip()
         assert re.fullmatch(r"\d{6}", pin), pin
+        start = trainer.locator("#lobby-start button[ws-send]")
+        expect(start).to_be_disabled()  # nobody has joined yet
         play_url = f"{base}/quizzes/{quiz_id}/play/"
 
         # 2. Three agents join, each their own way.
@@ -138,7 +140,8 @@ def test_trainer_runs_a_quiz_for_three_agents_from_the_lobby_to_the_podium(
             expect(trainer.locator("#console-players")).to_contain_text(name)
         expect(trainer.locator("#lobby-count")).to_have_text(re.compile(r"^\D*3\D*$"))
         screenshot(trainer, "trainer-lobby")
-        console.locator("button[ws-send]").click()
+        expect(start).to_be_enabled()
+        start.click()
 
         # 4. Three rounds: question, answers, reveal, leaderboard.
         host_next = console.locator(".host-buttons .button.primary")
