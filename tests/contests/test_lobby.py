@@ -28,4 +28,3 @@ def test_start_waits_for_the_first_player(client, quiz, team):
     refresh = snapshots.host_roster_snapshot(contest_id=quiz.pk, language="en")
     assert " disabled" not in start_button(refresh)
     assert "Start opens once someone has joined." not in refresh
-

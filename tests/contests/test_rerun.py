@@ -72,9 +72,7 @@ def test_run_again_opens_a_new_lobby_with_the_same_rounds_and_settings(
     assert finished.quiz_options.points_per_question == 0
 
 
-def test_another_trainer_who_may_read_the_results_hosts_the_new_run(
-    client, finished
-):
+def test_another_trainer_who_may_read_the_results_hosts_the_new_run(client, finished):
     colleague = make_user(role="trainer")
     client.force_login(colleague)
     client.post(reverse("contests:rerun", args=[finished.pk]))
