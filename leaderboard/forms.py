@@ -3,6 +3,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from django import forms
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from leaderboard.models import HEART_HINTS, MAX_MESSAGE, Heart, PointRule
@@ -16,6 +17,48 @@ class HeartSelect(forms.RadioSelect):
         option = super().create_option(*args, **kwargs)
         option["hint"] = HEART_HINTS.get(option["value"], "")
         return option
+
+
+PICKER_LIMIT = 20
+
+
+def kudos_recipients(sender: User) -> QuerySet[User]:
+    """Who ``sender`` may thank: active people but themselves, own team first."""
+    return (
+        User.objects.active()
+        .exclude(pk=sender.pk)
+        .select_related("team")
+        .annotate(
+            other_team=Case(
+                When(team_id=sender.team_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+            if sender.team_id
+            else Value(1, output_field=IntegerField())
+        )
+        .order_by("other_team", "team__name", "display_name", "username")
+    )
+
+
+def search_recipients(sender: User, query: str) -> QuerySet[User]:
+    """Recipients whose name contains ``query``, or whose employee number
+    matches it. Only people who may see employee numbers (trainers and
+    managers) match on part of one; others must type it whole, so the search
+    cannot be used to guess numbers they are not shown."""
+    query = query.strip()
+    if not query:
+        return kudos_recipients(sender).none()
+    by_number = (
+        Q(employee_number__icontains=query)
+        if sender.can_train
+        else Q(employee_number__iexact=query)
+    )
+    return kudos_recipients(sender).filter(
+        Q(display_name__icontains=query)
+        | Q(display_name="", username__icontains=query)
+        | by_number
+    )
 
 
 class KudosForm(forms.Form):
@@ -34,12 +77,7 @@ class KudosForm(forms.Form):
 
     def __init__(self, *args, sender: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = (
-            User.objects.active()
-            .exclude(pk=sender.pk)
-            .select_related("team")
-            .order_by("team__name", "display_name")
-        )
+        self.fields["receiver"].queryset = kudos_recipients(sender)
         self.fields["receiver"].label_from_instance = lambda user: (
             f"{user.name} · {user.team.name}" if user.team else user.name
         )

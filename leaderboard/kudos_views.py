@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leaderboard import kudos as kudos_service
-from leaderboard.forms import KudosForm
+from leaderboard.forms import PICKER_LIMIT, KudosForm, search_recipients
 from leaderboard.models import Kudos
 from people.models import Role, User
 from people.permissions import trainer_required
@@ -41,11 +41,27 @@ def kudos_page(request: HttpRequest) -> HttpResponse:
                 % {"name": sent.receiver.name},
             )
             return redirect("leaderboard:kudos")
+    query = request.GET.get("q", "").strip()[:50]
+    picker = {
+        "query": query,
+        "limit": PICKER_LIMIT,
+        "show_numbers": request.user.can_train,
+    }
+    if query:
+        found = list(search_recipients(request.user, query)[: PICKER_LIMIT + 1])
+        picker |= {"matches": found[:PICKER_LIMIT], "more": len(found) > PICKER_LIMIT}
+    if request.htmx and request.method == "GET":
+        return render(
+            request,
+            "leaderboard/kudos.html#recipient-picker",
+            {"form": form, "picker": picker},
+        )
     recent = Kudos.objects.select_related("sender", "receiver")
     if not request.user.can_train:
         recent = recent.shown()
     context = {
         "form": form,
+        "picker": picker,
         "recent": recent[:RECENT],
         "left_today": max(
             0, kudos_service.MAX_PER_DAY - kudos_service.sent_today(request.user)
