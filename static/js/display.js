@@ -163,11 +163,11 @@
             state.podiumUntil.set(id, Date.now() + PODIUM_MS);
             setTimeout(updateTakeover, PODIUM_MS + 100);
           }
-        } else if (el.id === "audience-answered") {
+        } else if (el.id === "audience-answered" || el.id === "audience-arrivals") {
           // Only into its own quiz's stage: with two quizzes live, the other
           // one's count must not land on the quiz this screen shows.
           const known = state.stages.get(el.dataset.quiz);
-          const shown = known && known.querySelector("#audience-answered");
+          const shown = known && known.querySelector("#" + el.id);
           if (shown) shown.replaceWith(el);
         }
       });

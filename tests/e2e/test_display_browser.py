@@ -313,8 +313,22 @@ def test_a_tv_takes_over_in_the_lobby_with_the_pin_and_a_qr_code(
         expect(takeover.locator("#audience-stage")).to_have_attribute("data-quiz", "51")
         expect(takeover.locator("#audience-pin")).to_have_text("000051")
         expect(takeover.locator(".audience-qr svg")).to_be_visible()
-        expect(takeover.locator(".audience-arrivals")).to_contain_text("7 players")
+        arrivals = takeover.locator("#audience-arrivals")
+        expect(arrivals).to_contain_text("7 players")
         screenshot(tv, "lobby")
+
+        # Players keep arriving: the count follows, on its own quiz only.
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        for quiz_id, players in ((52, 30), (51, 12)):
+            with translation.override("en"):
+                html = render_to_string(
+                    "contests/_audience_arrivals.html",
+                    {"quiz": SimpleNamespace(pk=quiz_id), "players": players},
+                )
+            send({"type": "quiz", "html": html})
+        expect(arrivals).to_contain_text("12 players")
 
         send({"type": "quiz", "html": _stage(52, "running", "open", version=2)})
         expect(takeover.locator("#audience-stage")).to_have_attribute("data-quiz", "52")
