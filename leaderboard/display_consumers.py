@@ -8,13 +8,15 @@ snapshot on connect, so a reconnect after a network drop or a restart shows
 the current state. It listens to nothing the TV says but a ping.
 
 Server → TV frames are JSON: ``snapshot`` (panels, live quiz stages),
-``panels``, ``quiz`` (an ``#audience-stage`` or ``#audience-answered``
-fragment), ``quizzes`` (ids still live), ``celebrate``, ``reload``,
-``revoked`` and ``pong``; every data frame carries ``at``, the server's time.
+``panels``, ``quiz`` (an ``#audience-stage``, ``#audience-answered`` or
+``#audience-arrivals`` fragment), ``quizzes`` (ids still live),
+``celebrate``, ``reload``, ``revoked`` and ``pong``; every data frame
+carries ``at``, the server's time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -25,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from contests.engine.audience import (
+    arrivals_fragment,
     audience_group,
     audience_snapshot,
     live_contest_ids,
@@ -38,6 +41,7 @@ CLOSE_UNPAIRED = 4401  # no valid token: the TV reloads to show a pairing code
 CLOSE_FORBIDDEN = 4403  # a token for another display
 CLOSE_REVOKED = 4410  # a manager revoked the display: the TV stops
 CLOSE_BEHIND = 4408  # too far behind (DISPLAY_MAX_UNSENT_KB): the TV reconnects
+ARRIVALS_EVERY_S = 0.5  # a lobby's count of players, once per burst of joins
 MAX_MESSAGE_BYTES = 256
 FIELDS = {"type": str}
 REVOKED_TEMPLATE = "leaderboard/_display_revoked.html"
@@ -75,6 +79,7 @@ class DisplayConsumer(AsyncWebsocketConsumer):
         live.start()
         self.joined: list[str] = []
         self.quiz_ids: list[int] = []
+        self.arrivals: dict[int, asyncio.Future] = {}  # lobby counts to send
         token = displays.token_from_headers(self.scope.get("headers"))
         check = await database_sync_to_async(displays.check_token)(token)
         wanted = self.scope["url_route"]["kwargs"]["display_id"]
@@ -119,6 +124,8 @@ class DisplayConsumer(AsyncWebsocketConsumer):
             self.joined.remove(group)
 
     async def disconnect(self, code: int) -> None:
+        for pending in list(getattr(self, "arrivals", {}).values()):
+            pending.cancel()
         for group in list(getattr(self, "joined", [])):
             await self.leave(group)
 
@@ -229,6 +236,28 @@ class DisplayConsumer(AsyncWebsocketConsumer):
                 "at": boards.stamp(),
             }
         )
+
+    async def contest_arrivals(self, event: dict) -> None:
+        """Players joined a lobby: count them soon, once for a burst. In a
+        task of its own: a consumer handles its messages one at a time, and
+        a wait here would hold every frame behind it."""
+        contest_id = int(event["contest_id"])
+        if contest_id in self.arrivals:
+            return
+        self.arrivals[contest_id] = asyncio.ensure_future(
+            self.send_arrivals(contest_id)
+        )
+
+    async def send_arrivals(self, contest_id: int) -> None:
+        try:
+            await asyncio.sleep(ARRIVALS_EVERY_S)
+        finally:
+            self.arrivals.pop(contest_id, None)
+        html = await database_sync_to_async(arrivals_fragment)(
+            contest_id=contest_id, language=self.language
+        )
+        if html and self.display_id is not None:
+            await self.send_json({"type": "quiz", "html": html, "at": boards.stamp()})
 
     async def contest_progress(self, event: dict) -> None:
         """A kind's live progress (a typing race), as an out-of-band fragment."""

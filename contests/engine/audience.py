@@ -8,6 +8,8 @@ know of contests, whatever their kind.
   {language: fragment}}``, an ``#audience-stage`` or ``#audience-answered``
   fragment for an htmx out-of-band swap (and ``contest.progress`` for kinds
   that show live progress).
+- ``arrivals_fragment()``: a lobby's "N players have joined"
+  (``#audience-arrivals``), sent after ``contest.arrivals`` events.
 - ``live_now_panel()``: the home page's "live now" panel.
 - signals.live_contests_changed tells when the list changes.
 """
@@ -19,11 +21,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from contests.engine import registry, snapshots
-from contests.models import Contest
+from contests.models import Contest, Status
 from realtime import groups
 
 LIVE_NOW = "contests/_live_now.html"
 LIVE_NOW_PUSHED = "contests/_live_now_pushed.html"
+ARRIVALS = "contests/_audience_arrivals.html"
 
 
 def live_contests():
@@ -44,6 +47,16 @@ def audience_snapshot(*, contest_id: int, language: str) -> str:
     template = registry.kind_of(contest).templates.audience_stage
     with translation.override(language):
         return render_to_string(template, snapshots.stage_context(contest))
+
+
+def arrivals_fragment(*, contest_id: int, language: str) -> str:
+    """How many have joined a contest in its lobby, or "" once it started."""
+    contest = Contest.objects.filter(pk=contest_id, status=Status.LOBBY).first()
+    if contest is None:
+        return ""
+    players = contest.entries.playing().count()
+    with translation.override(language):
+        return render_to_string(ARRIVALS, {"quiz": contest, "players": players})
 
 
 def live_now_panel(request: HttpRequest) -> str:

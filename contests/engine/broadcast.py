@@ -153,6 +153,12 @@ def roster_changed(contest: Contest) -> None:
     transaction.on_commit(
         lambda: async_to_sync(layer.group_send)(group, {"type": "contest.roster"})
     )
+    if contest.status == Status.LOBBY:
+        # The TVs count the players arriving, at most a few times a second
+        # (DisplayConsumer.contest_arrivals).
+        tvs = audience.audience_group(contest.pk)
+        event = {"type": "contest.arrivals", "contest_id": contest.pk}
+        transaction.on_commit(lambda: async_to_sync(layer.group_send)(tvs, event))
 
 
 # Per process: contests with submissions not yet counted for the host, and

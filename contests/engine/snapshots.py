@@ -13,8 +13,12 @@ import time
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+import segno
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from contests.engine import podium, registry, standings
 from contests.models import Contest, Entry, Phase, Round, Status, Submission
@@ -56,6 +60,16 @@ def remaining_ms(contest: Contest, round: Round | None) -> int:
     return max(0, int((round.deadline - now).total_seconds() * 1000))
 
 
+def join_qr_svg(pin: str) -> str:
+    """An inline SVG QR code of the absolute join address, for a TV in the
+    lobby; empty when SITE_URL does not name the address people open."""
+    if not settings.SITE_URLS or not pin:
+        return ""
+    url = settings.SITE_URLS[0].rstrip("/") + reverse("contests:join_pin", args=[pin])
+    svg = segno.make(url, error="m").svg_inline(omitsize=True, border=2)
+    return mark_safe(svg)  # noqa: S308 - segno's own markup, no user text
+
+
 def stage_context(contest: Contest) -> dict:
     """Everything the shared stage shows, read once per broadcast: the
     engine's part here, the kind's added by ContestKind.stage_context."""
@@ -68,6 +82,8 @@ def stage_context(contest: Contest) -> dict:
         "total": contest.rounds.count(),
         "players": contest.entries.playing().count(),
     }
+    if contest.status == Status.LOBBY:
+        context["join_qr"] = join_qr_svg(contest.pin)
     if round is not None:
         context["answered"] = standings.submitted_count(round.pk)
     if contest.phase == Phase.LEADERBOARD or contest.status == Status.FINISHED:

@@ -158,15 +158,16 @@
           const known = state.stages.get(id);
           if (known && Number(known.dataset.version) > Number(el.dataset.version)) return;
           state.stages.set(id, el);
+          anchorCountdown(el);
           if (el.dataset.status === "finished" && !state.podiumUntil.has(id)) {
             state.podiumUntil.set(id, Date.now() + PODIUM_MS);
             setTimeout(updateTakeover, PODIUM_MS + 100);
           }
-        } else if (el.id === "audience-answered") {
+        } else if (el.id === "audience-answered" || el.id === "audience-arrivals") {
           // Only into its own quiz's stage: with two quizzes live, the other
           // one's count must not land on the quiz this screen shows.
           const known = state.stages.get(el.dataset.quiz);
-          const shown = known && known.querySelector("#audience-answered");
+          const shown = known && known.querySelector("#" + el.id);
           if (shown) shown.replaceWith(el);
         }
       });
@@ -185,19 +186,44 @@
       });
     }
 
+    // A running quiz first, then a podium, then a lobby; the oldest of each.
     function chosenStage() {
       const now = Date.now();
       let running = null;
       let podium = null;
+      let lobby = null;
+      const older = function (el, than) { return !than || Number(el.dataset.quiz) < Number(than.dataset.quiz); };
       state.stages.forEach(function (el, id) {
         if (el.dataset.status === "running") {
-          if (!running || Number(id) < Number(running.dataset.quiz)) running = el;
+          if (older(el, running)) running = el;
         } else if (el.dataset.status === "finished" && (state.podiumUntil.get(id) || 0) > now) {
           podium = el;
+        } else if (el.dataset.status === "lobby") {
+          if (older(el, lobby)) lobby = el;
         }
       });
-      return running || podium;
+      return running || podium || lobby;
     }
+
+    // The round's countdown: a stage says how much time was left when the
+    // server rendered it, and its end is fixed once, when that stage arrives.
+    // An "answered" count replaces only its own span, never the clock.
+    const ends = new WeakMap(); // countdown element -> performance.now() at its end
+    function anchorCountdown(stage) {
+      const clock = stage.querySelector("[data-countdown]");
+      if (clock && !ends.has(clock)) ends.set(clock, performance.now() + Number(clock.dataset.remainingMs || 0));
+    }
+    function drawCountdown() {
+      const clock = takeover.hidden ? null : takeover.querySelector("[data-countdown]");
+      if (!clock || !ends.has(clock)) return;
+      const left = clock.hasAttribute("data-paused")
+        ? Number(clock.dataset.remainingMs)
+        : Math.max(0, ends.get(clock) - performance.now());
+      const seconds = clock.querySelector(".countdown-seconds");
+      if (seconds) seconds.textContent = Math.ceil(left / 1000);
+      clock.classList.toggle("is-low", left < 5000);
+    }
+    setInterval(drawCountdown, 200);
 
     function updateTakeover() {
       const stage = chosenStage();
@@ -208,6 +234,7 @@
       }
       if (takeover.firstElementChild !== stage) takeover.replaceChildren(stage);
       takeover.hidden = false;
+      drawCountdown();
     }
 
     // Celebrations: one at a time, a few at most.

@@ -28,3 +28,20 @@ def test_start_waits_for_the_first_player(client, quiz, team):
     refresh = snapshots.host_roster_snapshot(contest_id=quiz.pk, language="en")
     assert " disabled" not in start_button(refresh)
     assert "Start opens once someone has joined." not in refresh
+
+
+def test_a_tv_in_the_lobby_gets_a_qr_code_of_the_join_address(quiz, settings):
+    import segno
+
+    from contests.engine import audience
+
+    settings.SITE_URLS = ["https://star.example.com/", "http://star.intranet:8000"]
+    tv = audience.audience_snapshot(contest_id=quiz.pk, language="en")
+    assert quiz.pin in tv
+    expected = segno.make(f"https://star.example.com/join/{quiz.pin}/", error="m")
+    assert expected.svg_inline(omitsize=True, border=2) in tv
+
+    settings.SITE_URLS = []  # the address people open is unknown: the PIN only
+    tv = audience.audience_snapshot(contest_id=quiz.pk, language="en")
+    assert quiz.pin in tv
+    assert "<svg" not in tv

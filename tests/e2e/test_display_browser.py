@@ -252,3 +252,138 @@ def test_a_tv_following_two_live_quizzes_counts_each_ones_answers(browser, live_
         expect(counted).to_have_text("3 of 4 answered")
     finally:
         context.close()
+
+
+def _stage(quiz_id: int, status: str, phase: str = "", version: int = 1, **extra):
+    """An #audience-stage frame, rendered from the server's template."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    quiz = SimpleNamespace(
+        pk=quiz_id,
+        version=version,
+        status=status,
+        phase=phase,
+        title=f"Quiz {quiz_id}",
+        pin=f"{quiz_id:06d}",
+    )
+    context = {"quiz": quiz, "total": 5, "players": 7, "answered": 0, **extra}
+    with translation.override("en"):
+        return render_to_string("contests/quiz/_audience_stage.html", context)
+
+
+def _played_tv(browser, live_site):
+    """A paired TV whose socket is played by the test."""
+    token = json.loads(site_python(live_site.env, PAIRED_DISPLAY))["token"]
+    context = browser.new_context(viewport=TV)
+    context.add_cookies(
+        [{"name": "servicestar_display", "value": token, "url": live_site.url}]
+    )
+    tv = context.new_page()
+    routes: list[WebSocketRoute] = []
+
+    def played_by_the_test(route: WebSocketRoute) -> None:
+        routes.append(route)
+        route.send(json.dumps({"type": "snapshot", "panels": "", "quizzes": []}))
+
+    tv.route_web_socket(re.compile(r"/ws/display/\d+/$"), played_by_the_test)
+    tv.goto(live_site.url + "/display/")
+    expect(tv.locator("#tv-link")).to_have_attribute("data-state", "open")
+    return context, tv, lambda frame: routes[-1].send(json.dumps(frame))
+
+
+def test_a_tv_takes_over_in_the_lobby_with_the_pin_and_a_qr_code(
+    browser, live_site, screenshot
+):
+    """Players arriving in a room see the PIN and a QR code of the join
+    address on the TV; the older lobby wins, and a running quiz beats both."""
+    from django.test import override_settings
+
+    from contests.engine.snapshots import join_qr_svg
+
+    with override_settings(SITE_URLS=["https://star.example.com"]):
+        older = _stage(51, "lobby", join_qr=join_qr_svg("000051"))
+        newer = _stage(52, "lobby", join_qr=join_qr_svg("000052"))
+    context, tv, send = _played_tv(browser, live_site)
+    try:
+        send({"type": "quiz", "html": newer})
+        send({"type": "quiz", "html": older})
+        takeover = tv.locator("#takeover")
+        expect(takeover).to_be_visible()
+        expect(takeover.locator("#audience-stage")).to_have_attribute("data-quiz", "51")
+        expect(takeover.locator("#audience-pin")).to_have_text("000051")
+        expect(takeover.locator(".audience-qr svg")).to_be_visible()
+        arrivals = takeover.locator("#audience-arrivals")
+        expect(arrivals).to_contain_text("7 players")
+        screenshot(tv, "lobby")
+
+        # Players keep arriving: the count follows, on its own quiz only.
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        for quiz_id, players in ((52, 30), (51, 12)):
+            with translation.override("en"):
+                html = render_to_string(
+                    "contests/_audience_arrivals.html",
+                    {"quiz": SimpleNamespace(pk=quiz_id), "players": players},
+                )
+            send({"type": "quiz", "html": html})
+        expect(arrivals).to_contain_text("12 players")
+
+        send({"type": "quiz", "html": _stage(52, "running", "open", version=2)})
+        expect(takeover.locator("#audience-stage")).to_have_attribute("data-quiz", "52")
+    finally:
+        context.close()
+
+
+def test_a_tv_shows_the_options_and_a_countdown_that_never_jumps_back(
+    browser, live_site
+):
+    question = SimpleNamespace(number=1, prompt="Which comes first?", kind="single")
+    options = [{"index": i, "text": f"Step {i}"} for i in range(4)]
+    stage = _stage(
+        61,
+        "running",
+        "open",
+        version=3,
+        question=question,
+        options=options,
+        remaining_ms=30_000,
+    )
+    context, tv, send = _played_tv(browser, live_site)
+    try:
+        send({"type": "quiz", "html": stage})
+        shown = tv.locator("#takeover .audience-options .option")
+        expect(shown).to_have_count(4)
+        expect(shown.nth(0)).to_have_text("Step 0")
+        colours = shown.evaluate_all(
+            "els => els.map(el => getComputedStyle(el).backgroundColor)"
+        )
+        # The phones' colours (app.css), one per option.
+        assert colours == [
+            "rgb(13, 107, 107)",
+            "rgb(180, 83, 9)",
+            "rgb(159, 18, 57)",
+            "rgb(55, 48, 163)",
+        ], colours
+        seconds = tv.locator("#takeover [data-countdown] .countdown-seconds")
+        expect(seconds).to_have_text("30")
+        # It counts down to the server's deadline ...
+        tv.wait_for_function(
+            "el => Number(el.textContent) < 30", arg=seconds.element_handle()
+        )
+        before = int(seconds.text_content())
+        # ... and an "answered" count does not start it again.
+        from django.template.loader import render_to_string
+
+        count = render_to_string(
+            "contests/_audience_answered.html",
+            {"quiz": SimpleNamespace(pk=61), "answered": 3, "players": 7},
+        )
+        send({"type": "quiz", "html": count})
+        send({"type": "pong", "at": "12:34:56"})
+        expect(tv.locator("#updated-at")).to_have_text("12:34:56")
+        expect(tv.locator("#takeover #audience-answered")).to_contain_text("3")
+        assert int(seconds.text_content()) <= before
+    finally:
+        context.close()

@@ -732,3 +732,36 @@ async def test_a_display_that_stops_reading_is_closed_not_buffered_without_end(
     await sync_to_async(points)(agent, 50, "quiz:1")
 
     assert await closed_with(socket) == CLOSE_BEHIND  # the TV reconnects
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_tv_counts_the_players_arriving_in_the_lobby(manager, trainer, team):
+    display, token = await sync_to_async(pair_display)(manager)
+    bank = await sync_to_async(make_bank)(trainer)
+    quiz = await sync_to_async(quiz_setup.create_quiz)(
+        host=trainer,
+        title="业务知识擂台赛",
+        bank=bank,
+        questions=bank.questions.order_by("id")[:1],
+        seconds_per_question=20,
+    )
+    socket = await open_display(display.pk, token)
+    await frame(socket)
+
+    def join(n: int) -> None:
+        for i in range(n):
+            user = make_user(username=f"arriving{i}", team=team)
+            setup.join_contest(contest=quiz, user=user)
+
+    await sync_to_async(join)(3)
+    counts = [
+        f["html"]
+        for f in await drain(socket)
+        if f["type"] == "quiz" and 'id="audience-arrivals"' in f["html"]
+    ]
+    # One count for the burst, not one per player, and the last one right.
+    assert len(counts) == 1, counts
+    assert f'data-quiz="{quiz.pk}"' in counts[0]
+    assert "3 players have joined." in counts[0]
+    await socket.disconnect()
