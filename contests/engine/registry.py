@@ -63,8 +63,9 @@ class ContestKind:
     # Setting up ----------------------------------------------------------
 
     def options(self, contest: Contest):
-        """The kind's options row for this contest (its typed table)."""
-        raise NotImplementedError
+        """The kind's options row for this contest (its typed table), or
+        None for a kind that has no options of its own."""
+        return None
 
     def freeze_round(self, material) -> Round:
         """An unsaved Round holding one piece of training material (a bank
